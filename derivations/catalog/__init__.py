@@ -1,0 +1,1 @@
+"""One module per lecture; each defines ``DERIVATIONS``."""

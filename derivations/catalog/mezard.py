@@ -1,0 +1,2 @@
+"""Catalog module (placeholder until its derivations land)."""
+DERIVATIONS: tuple = ()

@@ -1,0 +1,252 @@
+"""Run derivations through the verifier and Monte Carlo comparison; build the JSON contract.
+
+Work items (steps, printed forms, Monte Carlo cases) run concurrently (``jobs``) in forked
+children; results are assembled in declaration order, so the output does not depend on
+``jobs``.  Timings are reported only when asked for (``timings=True``), which keeps the JSON
+byte-identical for the same seed and options.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Sequence
+
+import sympy as sp
+
+from . import __version__
+from .cache import StepCache, step_key
+from .errors import InvalidOption
+from .isolate import ChildFailed, TimedOut, run_limited
+from .model import Claim, Derivation, Step
+from .verify import StepResult, step_seed, verify_relation
+
+ESTABLISHED = ("proved", "exhaustive", "numeric")
+
+
+@dataclass(frozen=True)
+class Options:
+    seed: int = 0
+    samples: int | None = None  # overrides every claim's sample size
+    timeout: float = 20.0
+    jobs: int = 1
+    mc: bool = True
+    alpha: float = 1e-6
+    points: int = 5
+    cache: bool = True
+    timings: bool = False
+
+    def __post_init__(self) -> None:
+        checks = [("timeout", self.timeout > 0, "a positive number of seconds"),
+                  ("jobs", self.jobs >= 1, "an integer >= 1"),
+                  ("samples", self.samples is None or self.samples >= 100, "an integer >= 100"),
+                  ("alpha", 0 < self.alpha < 1, "0 < alpha < 1"),
+                  ("seed", self.seed >= 0, "a non-negative integer"),
+                  ("points", self.points >= 1, "an integer >= 1")]
+        for name, ok, expected in checks:
+            if not ok:
+                raise InvalidOption(f"{name}={getattr(self, name)!r}, expected {expected}")
+
+    def public(self) -> dict:
+        d = asdict(self)
+        d.pop("cache")
+        return d
+
+
+def sides(step: Step, printed: bool):
+    if not printed:
+        return step.lhs, step.rhs, step.relation
+    p = step.printed
+    return (step.lhs if p.lhs is None else p.lhs, step.rhs if p.rhs is None else p.rhs,
+            p.relation or step.relation)
+
+
+def _latex(e) -> str:
+    return sp.latex(e)
+
+
+def _step_task(d: Derivation, index: int, printed: bool, opts: Options, cache: StepCache,
+               simplifier=None) -> Callable[[], dict]:
+    step = d.steps[index]
+    lhs, rhs, rel = sides(step, printed)
+    seed = step_seed(opts.seed, d.id, str(index), "printed" if printed else "corrected")
+    key = step_key(d.id, lhs, rhs, rel, step.constraints, sorted(map(str, (step.domain or {}).items())),
+                   sorted(map(str, d.ranges.items())), sorted(map(str, d.dimensions.items())),
+                   [(m.symbol, sorted(m.props)) for m in d.matrices],
+                   [f.description for f in d.functions], seed, opts.points, step.tolerance,
+                   opts.timeout)
+
+    def run() -> dict:
+        hit = cache.get(key) if simplifier is None else None
+        if hit is not None:
+            return dict(hit, seconds=0.0)
+        r: StepResult = verify_relation(
+            d, lhs, rhs, rel, seed=seed, timeout=opts.timeout, points=opts.points,
+            tolerance=step.tolerance, constraints=step.constraints, domain=step.domain,
+            simplifier=simplifier)
+        out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
+               "difference_latex": r.difference_latex, "witness": r.witness,
+               "evaluation": r.evaluation, "notes": r.notes}
+        if simplifier is None:
+            cache.put(key, {k: v for k, v in out.items() if k != "seconds"})
+        return out
+    return run
+
+
+def claim_expected(claim: Claim, params: dict) -> float:
+    expr = sp.sympify(claim.expected)
+    subs = {}
+    for s in expr.free_symbols:
+        if s.name not in params:
+            raise InvalidOption(f"claim {claim.name}: parameter {s.name!r} missing from case {params}")
+        subs[s] = sp.nsimplify(params[s.name]) if isinstance(params[s.name], int) else params[s.name]
+    return float(sp.N(expr.subs(subs), 30))
+
+
+def _mc_task(d: Derivation, claim: Claim, case_index: int, opts: Options) -> Callable[[], dict]:
+    from numerics.rng import check_generator
+    from numerics.stats import compare, estimate
+
+    params = dict(claim.cases[case_index])
+    expected = claim_expected(claim, params)
+    n = opts.samples or claim.samples
+
+    def compute() -> dict:
+        rng = check_generator(opts.seed, d.id, claim.name, str(case_index))
+        est = estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n, rng)
+        bias = float(claim.bias(**params)) if claim.bias else 0.0
+        return compare(est, expected, bias=bias, alpha=opts.alpha).as_dict()
+
+    def run() -> dict:
+        start = time.perf_counter()
+        base = {"name": claim.name, "equation": claim.equation, "statistic": claim.statistic,
+                "parameters": {k: params[k] for k in sorted(params)}, "alpha": opts.alpha,
+                "bias_note": claim.bias_note}
+        try:
+            res = run_limited(compute, max(60.0, 6 * opts.timeout))
+        except (TimedOut, ChildFailed) as exc:
+            res = {"expected": expected, "estimate": None, "stderr": None, "n": n,
+                   "bias_bound": None, "p_value": None, "min_detectable_rel_error": None,
+                   "verdict": "undecided", "error": str(exc)}
+        return dict(base, **res, seconds=round(time.perf_counter() - start, 3))
+    return run
+
+
+class Progress:
+    """A one-line counter on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.done = total, 0
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def tick(self, label: str) -> None:
+        self.done += 1
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K[{self.done}/{self.total}] {label}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
+        progress: bool = False, simplifier=None) -> dict:
+    """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4)."""
+    start = time.perf_counter()
+    cache = StepCache(opts.cache)
+    tasks: list[tuple[tuple, str, Callable[[], dict]]] = []
+    for d in derivations:
+        for i, step in enumerate(d.steps):
+            tasks.append(((d.id, "step", i), f"{d.id} step {i}", _step_task(d, i, False, opts, cache, simplifier)))
+            if step.printed is not None:
+                tasks.append(((d.id, "printed", i), f"{d.id} printed {step.equation}",
+                              _step_task(d, i, True, opts, cache, simplifier)))
+        if opts.mc:
+            for claim in d.claims:
+                for c in range(len(claim.cases)):
+                    tasks.append(((d.id, "mc", claim.name, c), f"{d.id} {claim.name}[{c}]",
+                                  _mc_task(d, claim, c, opts)))
+    bar = Progress(len(tasks), progress)
+
+    def execute(task):
+        out = task[2]()
+        bar.tick(task[1])
+        return out
+
+    with ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+        results = dict(zip((t[0] for t in tasks), pool.map(execute, tasks)))
+    bar.close()
+    cache.save()
+    reports = [_report(d, results, opts) for d in derivations]
+    summary = {
+        "derivations": len(reports),
+        "passed": sum(r["verdict"] == "pass" for r in reports),
+        "failed": sum(r["verdict"] == "fail" for r in reports),
+        "undecided": sum(r["verdict"] == "undecided" for r in reports),
+        "steps": sum(len(r["steps"]) for r in reports),
+        "errata": sum(sum(e["is_erratum"] for e in r["errata"]) for r in reports),
+        "seconds": round(time.perf_counter() - start, 3) if opts.timings else None,
+    }
+    return {"tool": "lecturecheck", "version": __version__, "seed": opts.seed,
+            "options": opts.public(), "derivations": reports, "summary": summary}
+
+
+def _report(d: Derivation, results: dict, opts: Options) -> dict:
+    steps, errata = [], []
+    for i, step in enumerate(d.steps):
+        r = results[(d.id, "step", i)]
+        lhs, rhs, rel = sides(step, False)
+        steps.append({"index": i, "equation": step.equation, "lhs_latex": _latex(lhs),
+                      "rhs_latex": _latex(rhs), "relation": rel,
+                      "justification": step.justification, "verdict": r["verdict"],
+                      "method": r["method"],
+                      "seconds": r["seconds"] if opts.timings else None,
+                      "difference_latex": r["difference_latex"], "witness": r["witness"],
+                      "evaluation": r["evaluation"], "notes": r["notes"]})
+        if step.printed is not None:
+            p = results[(d.id, "printed", i)]
+            plhs, prhs, prel = sides(step, True)
+            rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
+            errata.append({
+                "equation": step.equation,
+                "printed_latex": f"{_latex(plhs)} {rel_tex[prel]} {_latex(prhs)}",
+                "corrected_latex": f"{_latex(lhs)} {rel_tex[rel]} {_latex(rhs)}",
+                "verdict": p["verdict"], "corrected_verdict": r["verdict"],
+                "is_erratum": p["verdict"] == "refuted" and r["verdict"] in ESTABLISHED,
+                "witness": p["witness"], "evaluation": p["evaluation"],
+                "note": step.printed.note})
+    mc = []
+    for claim in d.claims if opts.mc else ():
+        for c in range(len(claim.cases)):
+            m = results[(d.id, "mc", claim.name, c)]
+            if not opts.timings:
+                m = dict(m, seconds=None)
+            mc.append(m)
+    step_verdicts = [s["verdict"] for s in steps]
+    mc_verdicts = [m["verdict"] for m in mc]
+    if any(v in ("refuted", "inconsistent") for v in step_verdicts) or "contradicted" in mc_verdicts:
+        verdict = "fail"
+    elif all(v in ESTABLISHED for v in step_verdicts) and all(v == "consistent" for v in mc_verdicts):
+        verdict = "pass"
+    else:
+        verdict = "undecided"
+    return {"id": d.id, "title": d.title,
+            "source": {"lecture": d.lecture, "section": d.section, "equations": list(d.equations)},
+            "verdict": verdict, "steps": steps, "monte_carlo": mc, "errata": errata}
+
+
+def errata(report: dict) -> list[dict]:
+    """Computed errata of a ``run`` result (DESIGN §4 ``errata --json``)."""
+    out = []
+    for d in report["derivations"]:
+        for e in d["errata"]:
+            if e["is_erratum"]:
+                out.append({"equation": e["equation"], "derivation": d["id"],
+                            "printed_latex": e["printed_latex"],
+                            "corrected_latex": e["corrected_latex"], "verdict": e["verdict"],
+                            "witness": e["witness"], "evaluation": e["evaluation"],
+                            "note": e["note"]})
+    return out

@@ -1,0 +1,141 @@
+"""The declarative model: what a lecture claims (DESIGN §1).
+
+A :class:`Derivation` is data — id, source labels, symbols with assumptions, steps, printed
+forms and Monte Carlo claims.  Verification, mutants, rendering and coverage are generic
+machinery elsewhere; nothing here computes or stores a verdict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import sympy as sp
+
+RELATIONS = ("=", "<=", ">=")
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A matrix symbol with its shape and structural properties.
+
+    ``props`` is a subset of {"symmetric", "spd", "orthogonal", "diagonal"}; numeric checks draw
+    concrete matrices with exactly these properties (exact rationals where possible).
+    """
+
+    symbol: sp.MatrixSymbol
+    props: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        unknown = set(self.props) - {"symmetric", "spd", "orthogonal", "diagonal"}
+        if unknown:
+            raise ValueError(f"matrix {self.symbol}: unknown props {sorted(unknown)}")
+
+
+@dataclass(frozen=True)
+class FunctionFamily:
+    """Concrete instances of an undefined function (e.g. a prior density ``p``).
+
+    ``make(rng)`` returns a ``sympy.Lambda`` with exact (rational) parameters drawn from the
+    ``random.Random`` it is given.  Steps that involve ``p(x)`` are checked numerically on such
+    instances; the family must satisfy whatever the derivation assumes of ``p``.
+    """
+
+    function: sp.FunctionClass
+    make: Callable[[Any], sp.Lambda]
+    description: str
+
+
+@dataclass(frozen=True)
+class Printed:
+    """The form the notes print for a step, when it differs from the corrected one."""
+
+    lhs: Any = None  # None: same as the corrected step
+    rhs: Any = None
+    relation: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link ``lhs <relation> rhs`` of a derivation chain.
+
+    ``equation`` is the label printed in the notes (``"6.3.5"``) or ``None`` for an unlabelled
+    intermediate step.  ``domain`` gives exact finite sets of values for symbols whose domain is
+    finite (spins ±1, small N): such steps are checked exhaustively over the product.
+    ``constraints`` are extra sympy relations the numeric points must satisfy.
+    """
+
+    lhs: Any
+    rhs: Any
+    justification: str
+    equation: str | None = None
+    relation: str = "="
+    printed: Printed | None = None
+    domain: Mapping[sp.Symbol, Sequence[Any]] | None = None
+    constraints: tuple = ()
+    tolerance: float = 1e-20
+
+    def __post_init__(self) -> None:
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation={self.relation!r}, expected one of {RELATIONS}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A Monte Carlo claim: ``statistic`` of ``sampler`` samples equals ``expected``.
+
+    ``sampler(rng, size, **params) -> ndarray`` returns ``size`` i.i.d. per-sample values
+    (shape ``(size,)``).  ``statistic`` is ``"mean"``, ``"probability"`` (mean of 0/1 values) or
+    ``"variance"``.  ``expected`` is a sympy expression of the derivation's symbols — the
+    derived closed form itself, not a re-typed copy.  ``bias(**params)`` bounds
+    ``|E[statistic] - expected|`` for samplers with a known bias (time step, finite N).
+    ``cases`` are the parameter points ``check`` runs; ``strategy`` (a hypothesis strategy of
+    parameter dicts) is what the property tests draw from.
+    """
+
+    name: str
+    statistic: str
+    expected: Any
+    sampler: Callable[..., Any]
+    cases: tuple[Mapping[str, Any], ...]
+    strategy: Any = None
+    equation: str | None = None
+    bias: Callable[..., float] | None = None
+    bias_note: str = ""
+    samples: int = 200_000
+
+    def __post_init__(self) -> None:
+        if self.statistic not in ("mean", "probability", "variance"):
+            raise ValueError(f"claim {self.name}: statistic={self.statistic!r}, expected "
+                             "'mean', 'probability' or 'variance'")
+        if not self.cases:
+            raise ValueError(f"claim {self.name}: needs at least one parameter case")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A lecture derivation: a stable ``id`` (``<lecturer>.<topic>``), its source, symbols
+    with assumptions, steps, and Monte Carlo claims.
+    """
+
+    id: str
+    title: str
+    lecture: str
+    section: str
+    equations: tuple[str, ...]
+    steps: tuple[Step, ...]
+    claims: tuple[Claim, ...] = ()
+    matrices: tuple[Matrix, ...] = ()
+    functions: tuple[FunctionFamily, ...] = ()
+    # symbol -> (low, high) sampling range for numeric checks (exact rationals inside it)
+    ranges: Mapping[sp.Symbol, tuple[Any, Any]] = field(default_factory=dict)
+    # substitutions that fix a symbol's size for matrix numerics, e.g. {d: (1, 2, 3)}
+    dimensions: Mapping[sp.Symbol, Sequence[int]] = field(default_factory=dict)
+    # labels in ``equations`` that the notes print as definitions rather than derived results
+    definitions: tuple[str, ...] = ()
+    # labels the lecture prints but this derivation deliberately does not encode: label -> reason
+    not_encoded: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if "." not in self.id:
+            raise ValueError(f"derivation id={self.id!r}, expected '<lecturer>.<topic>'")

@@ -1,0 +1,289 @@
+"""The verdict ladder (DESIGN §2): symbolic check, independent high-precision numerics, witness.
+
+``verify_relation`` is the one entry point.  Symbolic work and numeric work each run in a
+forked child under a hard time limit (:mod:`derivations.isolate`), so a runaway ``simplify``
+or quadrature ends as ``undecided`` instead of hanging the run.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import sympy as sp
+
+from .isolate import ChildFailed, TimedOut, run_limited
+from .model import Derivation
+from .points import describe, draw_point, substitute
+
+PRECISION = 50  # digits for the independent numeric evaluation (DESIGN: >= 30)
+CONFIRM_PRECISION = 100  # digits used to re-check a witness that is not exactly rational
+MAX_EXHAUSTIVE = 1 << 16
+
+VERDICTS = ("proved", "exhaustive", "numeric", "refuted", "inconsistent", "undecided")
+
+
+@dataclass
+class StepResult:
+    verdict: str
+    method: str
+    difference_latex: str
+    witness: dict | None = None
+    evaluation: dict | None = None
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- symbolic side
+
+def _combine_integrals(expr):
+    """Merge ``c1*∫f1 + c2*∫f2`` over identical limits into ``∫(c1 f1 + c2 f2)`` (linearity)."""
+    expr = sp.expand(expr)
+    if not isinstance(expr, sp.Add):
+        return expr
+    groups: dict[Any, Any] = {}
+    rest = []
+    for term in expr.args:
+        coeff, factors = term.as_coeff_mul()
+        ints = [f for f in factors if isinstance(f, sp.Integral)]
+        if len(ints) == 1:
+            other = sp.Mul(coeff, *[f for f in factors if f is not ints[0]])
+            key = ints[0].limits
+            groups[key] = groups.get(key, 0) + other * ints[0].function
+        else:
+            rest.append(term)
+    merged = [sp.Integral(sp.simplify(f), *lims) for lims, f in groups.items()]
+    merged = [m if m.function != 0 else sp.S.Zero for m in merged]
+    return sp.Add(*rest, *merged)
+
+
+def _is_zero(e) -> bool:
+    if isinstance(e, sp.MatrixBase):
+        return all(_is_zero(x) for x in e)
+    if getattr(e, "is_ZeroMatrix", False):
+        return True
+    return e == 0 or getattr(e, "is_zero", None) is True
+
+
+def default_simplify(diff):
+    """Try a few sound rewritings in order of cost; return the simplest form reached."""
+    if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
+        for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                        lambda e: sp.simplify(sp.expand(e.doit()))):
+            r = attempt(diff)
+            if _is_zero(r):
+                return sp.ZeroMatrix(*diff.shape)
+        return r
+    if isinstance(diff, sp.MatrixBase):
+        return diff.applyfunc(default_simplify)
+    best = diff
+    for attempt in (lambda e: e, sp.expand, lambda e: e.doit(), _combine_integrals, sp.cancel,
+                    sp.simplify, lambda e: sp.simplify(sp.expand(e, power_exp=True)),
+                    lambda e: sp.simplify(_combine_integrals(e.doit()))):
+        r = attempt(diff)
+        if _is_zero(r):
+            return sp.S.Zero
+        if sp.count_ops(r) < sp.count_ops(best):
+            best = r
+    return best
+
+
+def _symbolic(lhs, rhs, relation, simplifier):
+    diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
+    reduced = simplifier(diff)
+    if relation == "=":
+        ok = _is_zero(reduced)
+        if not ok and not isinstance(lhs, (sp.MatrixExpr, sp.MatrixBase)):
+            # ratio - 1 as a second route (products of exponentials simplify better that way)
+            if lhs != 0 and rhs != 0:
+                ok = _is_zero(simplifier(lhs / rhs - 1))
+    else:
+        ok = bool(getattr(reduced, "is_nonnegative", None))
+    return ok, sp.latex(reduced)
+
+
+# ---------------------------------------------------------------- numeric side
+
+def _evaluate(expr, point, prec):
+    value = substitute(expr, point)
+    value = value.doit(integrals=False) if hasattr(value, "doit") else value
+    if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
+        value = value.as_explicit()
+    return sp.N(value, prec) if not isinstance(value, sp.MatrixBase) else value.evalf(prec)
+
+
+def _magnitude(x) -> float:
+    if isinstance(x, sp.MatrixBase):
+        return max((_magnitude(v) for v in x), default=0.0)
+    return abs(complex(x))
+
+
+def _finite(x) -> bool:
+    if isinstance(x, sp.MatrixBase):
+        return all(_finite(v) for v in x)
+    return bool(x.is_number) and not x.has(sp.zoo, sp.oo, -sp.oo, sp.nan) and \
+        not x.has(sp.Integral, sp.Derivative, sp.Sum)
+
+
+def _compare(lv, rv, relation, tol) -> tuple[bool, float]:
+    """(agree, relative discrepancy) of two evaluated sides."""
+    if relation == "=":
+        gap = _magnitude(sp.N(lv - rv, PRECISION))
+        scale = max(_magnitude(lv), _magnitude(rv))
+        rel = gap / scale if scale > 0 else gap
+        return rel <= tol or gap <= 10.0 ** (-PRECISION + 10), rel
+    lo, hi = (lv, rv) if relation == "<=" else (rv, lv)
+    excess = float(sp.re(sp.N(lo - hi, PRECISION)))
+    scale = max(_magnitude(lv), _magnitude(rv), 1e-300)
+    return excess <= tol * scale, max(excess, 0.0) / scale
+
+
+def _exact_difference(lhs, rhs, point):
+    """The exact difference at ``point`` when both sides evaluate to exact numbers, else None."""
+    try:
+        lv = substitute(lhs, point).doit()
+        rv = substitute(rhs, point).doit()
+        d = sp.nsimplify(0) + (lv - rv)
+        if isinstance(d, sp.MatrixExpr) and not isinstance(d, sp.MatrixBase):
+            d = d.as_explicit()
+        d = sp.simplify(d) if not isinstance(d, sp.MatrixBase) else d.applyfunc(sp.simplify)
+        vals = list(d) if isinstance(d, sp.MatrixBase) else [d]
+        if all(v.is_Rational for v in vals):
+            return d
+    except Exception:  # noqa: BLE001 - exact route is best effort; numeric witness stands
+        return None
+    return None
+
+
+@dataclass
+class NumericOutcome:
+    agree: bool | None  # None: nothing could be evaluated
+    points: int
+    exhaustive: bool
+    witness: dict | None = None
+    evaluation: dict | None = None
+    note: str = ""
+
+
+def _witness(lhs, rhs, point, lv, rv, relation, tol) -> tuple[bool, dict, dict]:
+    """Re-check a disagreeing point exactly (rationals) or at higher precision."""
+    exact = _exact_difference(lhs, rhs, point) if relation == "=" else None
+    if exact is not None:
+        confirmed = not _is_zero(exact)
+        how = "exact"
+    else:
+        lv2, rv2 = _evaluate(lhs, point, CONFIRM_PRECISION), _evaluate(rhs, point, CONFIRM_PRECISION)
+        confirmed = not _compare(lv2, rv2, relation, tol)[0]
+        how = f"{CONFIRM_PRECISION}-digit"
+    evaluation = {"lhs": _short(lv), "rhs": _short(rv), "recheck": how}
+    return confirmed, describe(point), evaluation
+
+
+def _short(v) -> Any:
+    if isinstance(v, sp.MatrixBase):
+        return [[_short(x) for x in v.row(i)] for i in range(v.rows)]
+    return str(sp.N(v, 20))
+
+
+def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
+                  points: int = 5, tolerance: float = 1e-20, constraints=(),
+                  domain: Mapping | None = None) -> NumericOutcome:
+    """Evaluate both sides at admissible points (or every point of a finite domain)."""
+    rng = random.Random(seed)
+    exprs = [lhs, rhs]
+    if domain:
+        keys = list(domain)
+        combos = list(itertools.product(*(domain[k] for k in keys)))
+        if len(combos) > MAX_EXHAUSTIVE:
+            raise ValueError(f"finite domain has {len(combos)} points > {MAX_EXHAUSTIVE}")
+        fixed_sets = [dict(zip(keys, map(sp.sympify, c))) for c in combos]
+        free = set().union(*(sp.sympify(e).free_symbols for e in exprs))
+        free = {s for s in free if not isinstance(s, sp.MatrixSymbol)}
+        exhaustive = free <= set(keys) and not derivation.functions
+    else:
+        fixed_sets, exhaustive = [None] * points, False
+    checked = 0
+    attempts = 0
+    queue = list(fixed_sets)
+    while queue:
+        fixed = queue.pop(0)
+        attempts += 1
+        point = draw_point(derivation, exprs, rng, constraints, fixed=fixed)
+        try:
+            lv, rv = _evaluate(lhs, point, PRECISION), _evaluate(rhs, point, PRECISION)
+        except (ZeroDivisionError, ValueError, TypeError):
+            lv = rv = sp.nan
+        if not (_finite(lv) and _finite(rv)):
+            if fixed is None and attempts < 4 * points:
+                queue.append(None)  # singular point: draw another
+                continue
+            if fixed is not None:
+                exhaustive = False
+            continue
+        ok, rel = _compare(lv, rv, relation, tolerance)
+        if not ok:
+            confirmed, wit, evaluation = _witness(lhs, rhs, point, lv, rv, relation, tolerance)
+            if confirmed:
+                evaluation["relative_difference"] = f"{rel:.3g}"
+                return NumericOutcome(False, checked + 1, False, wit, evaluation)
+            continue
+        checked += 1
+    if checked == 0:
+        return NumericOutcome(None, 0, False, note="no admissible point could be evaluated")
+    return NumericOutcome(True, checked, exhaustive and checked == len(fixed_sets))
+
+
+# ---------------------------------------------------------------- the ladder
+
+def step_seed(seed: int, *parts: str) -> int:
+    """A per-step seed that does not depend on the order steps are checked in."""
+    return zlib.crc32("\x1f".join((str(seed),) + parts).encode())
+
+
+def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
+                    seed: int = 0, timeout: float = 20.0, points: int = 5,
+                    tolerance: float = 1e-20, constraints: Sequence = (),
+                    domain: Mapping | None = None,
+                    simplifier: Callable | None = None) -> StepResult:
+    """Return the verdict of ``lhs <relation> rhs`` under ``derivation``'s assumptions."""
+    start = time.perf_counter()
+    simplifier = simplifier or default_simplify
+    notes: list[str] = []
+    try:
+        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
+        sym_state = "zero" if sym_zero else "not-reduced"
+    except TimedOut:
+        sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "timeout"
+        notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
+    except ChildFailed as exc:
+        sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "error"
+        notes.append(f"symbolic engine failed: {exc}")
+    try:
+        num = run_limited(lambda: numeric_check(
+            derivation, lhs, rhs, relation, seed=seed, points=points, tolerance=tolerance,
+            constraints=constraints, domain=domain), timeout)
+    except TimedOut:
+        num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
+    except ChildFailed as exc:
+        num = NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
+    if num.note:
+        notes.append(num.note)
+    how = (f"exhaustive over {num.points} points" if num.exhaustive
+           else f"mpmath {PRECISION} digits at {num.points} random admissible points, rel. tol {tolerance:g}")
+    if num.agree is False:
+        verdict = "inconsistent" if sym_zero else "refuted"
+        method = ("symbolic engine returned zero but the numbers disagree; " if sym_zero else "") + \
+            f"witness found ({num.evaluation.get('recheck')} re-check)"
+    elif num.agree:
+        if sym_zero:
+            verdict, method = "proved", f"simplify to zero; {how}"
+        else:
+            verdict = "exhaustive" if num.exhaustive else "numeric"
+            method = how + ("" if num.exhaustive else " (not a proof)") + f"; symbolic: {sym_state}"
+    else:
+        verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
+    return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
+                      round(time.perf_counter() - start, 3), notes)

@@ -1,0 +1,1 @@
+"""Samplers, streamed estimators and the statistical comparison that turns samples into verdicts."""
