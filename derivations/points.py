@@ -160,3 +160,39 @@ def describe(point: Mapping) -> dict[str, Any]:
         else:
             out[str(k)] = str(v)
     return out
+
+
+def explicit(expr):
+    """Evaluate matrix expressions whose leaves are concrete, bottom-up, to explicit matrices.
+
+    ``doit`` alone leaves e.g. ``Inverse(I + Matrix)`` untouched; this rebuilds each node from
+    explicit children so every matrix operation is carried out (integrals are left for evalf).
+    """
+    if isinstance(expr, (sp.Identity, sp.ZeroMatrix)):
+        if not (expr.rows.is_Integer and expr.cols.is_Integer):
+            return expr
+        if isinstance(expr, sp.Identity):
+            return sp.ImmutableMatrix(sp.eye(int(expr.rows)))
+        return sp.ImmutableMatrix(sp.zeros(int(expr.rows), int(expr.cols)))
+    if isinstance(expr, (sp.MatrixBase, sp.Integral)) or not isinstance(expr, sp.Basic) or not expr.args:
+        return expr
+    args = [explicit(a) for a in expr.args]
+    if isinstance(expr, sp.MatAdd):
+        return sp.ImmutableMatrix(sum(args[1:], args[0]))
+    if isinstance(expr, sp.MatMul):
+        out = args[0]
+        for a in args[1:]:
+            out = out * a
+        return sp.ImmutableMatrix(out) if isinstance(out, sp.MatrixBase) else out
+    if isinstance(expr, sp.Inverse):
+        return sp.ImmutableMatrix(args[0].inv())
+    if isinstance(expr, sp.MatPow):
+        return sp.ImmutableMatrix(args[0] ** args[1])
+    if isinstance(expr, sp.Transpose):
+        return sp.ImmutableMatrix(args[0].T)
+    if isinstance(expr, sp.Trace):
+        return args[0].trace()
+    if isinstance(expr, sp.Determinant):
+        return args[0].det()
+    rebuilt = expr.func(*args)
+    return rebuilt.doit(integrals=False) if hasattr(rebuilt, "doit") else rebuilt

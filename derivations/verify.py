@@ -17,7 +17,7 @@ import sympy as sp
 
 from .isolate import ChildFailed, TimedOut, run_limited
 from .model import Derivation
-from .points import describe, draw_point, substitute
+from .points import describe, draw_point, explicit, substitute
 
 PRECISION = 50  # digits for the independent numeric evaluation (DESIGN: >= 30)
 CONFIRM_PRECISION = 100  # digits used to re-check a witness that is not exactly rational
@@ -80,9 +80,12 @@ def default_simplify(diff):
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(default_simplify)
     best = diff
-    for attempt in (lambda e: e, sp.expand, lambda e: e.doit(), _combine_integrals, sp.cancel,
-                    sp.simplify, lambda e: sp.simplify(sp.expand(e, power_exp=True)),
-                    lambda e: sp.simplify(_combine_integrals(e.doit()))):
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
+        attempts += [_combine_integrals, sp.cancel, sp.simplify,
+                     lambda e: sp.simplify(sp.expand(e, power_exp=True)),
+                     lambda e: sp.simplify(_combine_integrals(e.doit()))]
+    for attempt in attempts:
         r = attempt(diff)
         if _is_zero(r):
             return sp.S.Zero
@@ -108,10 +111,8 @@ def _symbolic(lhs, rhs, relation, simplifier):
 # ---------------------------------------------------------------- numeric side
 
 def _evaluate(expr, point, prec):
-    value = substitute(expr, point)
+    value = explicit(substitute(expr, point))
     value = value.doit(integrals=False) if hasattr(value, "doit") else value
-    if isinstance(value, sp.MatrixExpr) and not isinstance(value, sp.MatrixBase):
-        value = value.as_explicit()
     return sp.N(value, prec) if not isinstance(value, sp.MatrixBase) else value.evalf(prec)
 
 
@@ -144,11 +145,9 @@ def _compare(lv, rv, relation, tol) -> tuple[bool, float]:
 def _exact_difference(lhs, rhs, point):
     """The exact difference at ``point`` when both sides evaluate to exact numbers, else None."""
     try:
-        lv = substitute(lhs, point).doit()
-        rv = substitute(rhs, point).doit()
-        d = sp.nsimplify(0) + (lv - rv)
-        if isinstance(d, sp.MatrixExpr) and not isinstance(d, sp.MatrixBase):
-            d = d.as_explicit()
+        lv = explicit(substitute(lhs, point)).doit()
+        rv = explicit(substitute(rhs, point)).doit()
+        d = lv - rv
         d = sp.simplify(d) if not isinstance(d, sp.MatrixBase) else d.applyfunc(sp.simplify)
         vals = list(d) if isinstance(d, sp.MatrixBase) else [d]
         if all(v.is_Rational for v in vals):
