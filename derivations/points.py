@@ -144,10 +144,14 @@ def substitute(expr, point: Mapping) -> Any:
     scal = {k: v for k, v in point.items() if k not in funcs and k not in mats}
     for f, lam in funcs.items():
         expr = expr.replace(f, lam)
+    # carry out derivatives first: substituting a number for the variable of differentiation
+    # would otherwise make Derivative(…, 3/7) (xreplace) or an unevaluated Subs (subs)
+    expr = expr.replace(lambda e: isinstance(e, sp.Derivative), lambda e: e.doit())
     if mats:
         expr = expr.xreplace({k: v for k, v in mats.items()})
-    expr = expr.xreplace(scal) if not mats else expr.subs(scal)
-    return expr
+    if mats or expr.has(sp.Derivative):
+        return expr.subs(scal)
+    return expr.xreplace(scal)
 
 
 def describe(point: Mapping) -> dict[str, Any]:

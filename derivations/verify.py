@@ -129,6 +129,11 @@ def _finite(x) -> bool:
         not x.has(sp.Integral, sp.Derivative, sp.Sum)
 
 
+def _infinite(x) -> bool:
+    """An evaluated side that is a definite infinity (not nan, not an unevaluated form)."""
+    return not isinstance(x, sp.MatrixBase) and x in (sp.oo, -sp.oo, sp.zoo)
+
+
 def _compare(lv, rv, relation, tol) -> tuple[bool, float]:
     """(agree, relative discrepancy) of two evaluated sides."""
     if relation == "=":
@@ -201,9 +206,12 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
         fixed_sets = [dict(zip(keys, map(sp.sympify, c))) for c in combos]
         free = set().union(*(sp.sympify(e).free_symbols for e in exprs))
         free = {s for s in free if not isinstance(s, sp.MatrixSymbol)}
-        exhaustive = free <= set(keys) and not derivation.functions
+        exhaustive = free <= set(keys) and \
+            not any(sp.sympify(e).has(f.function) for e in exprs for f in derivation.functions)
     else:
-        fixed_sets, exhaustive = [None] * points, False
+        constant = not any(sp.sympify(e).free_symbols for e in exprs) and \
+            not any(sp.sympify(e).has(f.function) for e in exprs for f in derivation.functions)
+        fixed_sets, exhaustive = [None] * (1 if constant else points), False
     checked = 0
     attempts = 0
     queue = list(fixed_sets)
@@ -215,6 +223,11 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
             lv, rv = _evaluate(lhs, point, PRECISION), _evaluate(rhs, point, PRECISION)
         except (ZeroDivisionError, ValueError, TypeError):
             lv = rv = sp.nan
+        if (_infinite(lv) and _finite(rv)) or (_finite(lv) and _infinite(rv)):
+            # one side diverges where the other is finite: that is evidence, not a bad point
+            return NumericOutcome(False, checked + 1, False, describe(point),
+                                  {"lhs": _short(lv), "rhs": _short(rv), "recheck": "exact",
+                                   "relative_difference": "inf"})
         if not (_finite(lv) and _finite(rv)):
             if fixed is None and attempts < 4 * points:
                 queue.append(None)  # singular point: draw another
