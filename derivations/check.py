@@ -20,7 +20,7 @@ from .cache import StepCache, step_key
 from .errors import InvalidOption
 from .isolate import ChildFailed, TimedOut, run_limited
 from .model import Claim, Derivation, Step
-from .points import explicit
+from .points import as_expr, explicit
 from .verify import StepResult, step_seed, verify_relation
 
 ESTABLISHED = ("proved", "exhaustive", "numeric")
@@ -97,13 +97,13 @@ def _step_task(d: Derivation, index: int, printed: bool, opts: Options, cache: S
 
 def claim_expected(claim: Claim, params: dict) -> float:
     """The claim's closed form at a parameter case (matrices given as nested lists)."""
-    expr = sp.sympify(claim.expected)
+    expr = as_expr(claim.expected)
     subs = {}
     for s in expr.free_symbols:
         if s.name not in params:
             raise InvalidOption(f"claim {claim.name}: parameter {s.name!r} missing from case {params}")
         v = params[s.name]
-        subs[s] = sp.ImmutableMatrix(v) if isinstance(s, sp.MatrixSymbol) else sp.sympify(v)
+        subs[s] = sp.ImmutableMatrix(v) if isinstance(s, sp.MatrixSymbol) else as_expr(v)
     value = expr.xreplace({k: v for k, v in subs.items() if isinstance(k, sp.MatrixSymbol)})
     value = value.subs({k: v for k, v in subs.items() if not isinstance(k, sp.MatrixSymbol)})
     return float(sp.N(explicit(value), 30))

@@ -8,11 +8,27 @@ become concrete instances from their :class:`~derivations.model.FunctionFamily`.
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from typing import Any, Mapping
 
 import sympy as sp
 
 from .model import Derivation, Matrix
+
+
+def as_expr(x) -> sp.Basic:
+    """A sympy object from a sympy object or a Python number — never from text."""
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, bool):
+        return sp.true if x else sp.false
+    if isinstance(x, int):
+        return sp.Integer(x)
+    if isinstance(x, float):
+        return sp.Float(x)
+    if isinstance(x, Fraction):
+        return sp.Rational(x.numerator, x.denominator)
+    raise TypeError(f"expected a sympy expression or a number, got {type(x).__name__}: {x!r}")
 
 _DENOMS = (7, 11, 13, 16, 17, 19, 23, 29)
 
@@ -92,7 +108,7 @@ def matrix_value(m: Matrix, shape: tuple[int, int], rng: random.Random) -> sp.Im
 def free_scalars(exprs) -> set[sp.Symbol]:
     out: set[sp.Symbol] = set()
     for e in exprs:
-        out |= {s for s in sp.sympify(e).free_symbols if isinstance(s, sp.Symbol)}
+        out |= {s for s in as_expr(e).free_symbols if isinstance(s, sp.Symbol)}
     return out
 
 
@@ -103,7 +119,7 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
     Dimension symbols take one of ``derivation.dimensions`` sizes; constraints are enforced by
     rejection (a ``ValueError`` names them when no point is found).
     """
-    exprs = [sp.sympify(e) for e in exprs]
+    exprs = [as_expr(e) for e in exprs]
     matrices = {m.symbol: m for m in derivation.matrices}
     used_mats = set()
     for e in exprs:
@@ -122,13 +138,13 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
             point[s] = sp.Integer(rng.choice(list(derivation.dimensions[s])))
         for s in ordered:
             point[s] = scalar_value(s, rng, derivation.ranges)
-        if all(bool(sp.sympify(c).subs(point)) for c in constraints):
+        if all(bool(as_expr(c).subs(point)) for c in constraints):
             break
     else:
         names = ", ".join(str(c) for c in constraints)
         raise ValueError(f"no admissible point satisfies the constraints {names}")
     for mat in sorted(used_mats, key=lambda m: m.name):
-        shape = tuple(int(sp.sympify(x).subs(point)) for x in mat.shape)
+        shape = tuple(int(as_expr(x).subs(point)) for x in mat.shape)
         point[mat] = matrix_value(matrices[mat], shape, rng)
     for fam in derivation.functions:
         if any(e.has(fam.function) for e in exprs):
@@ -138,7 +154,7 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
 
 def substitute(expr, point: Mapping) -> Any:
     """Substitute a point (scalars, matrices, function instances) into ``expr``."""
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     funcs = {k: v for k, v in point.items() if isinstance(k, sp.FunctionClass)}
     mats = {k: v for k, v in point.items() if isinstance(k, sp.MatrixSymbol)}
     scal = {k: v for k, v in point.items() if k not in funcs and k not in mats}

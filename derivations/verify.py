@@ -17,7 +17,7 @@ import sympy as sp
 
 from .isolate import ChildFailed, TimedOut, run_limited
 from .model import Derivation
-from .points import describe, draw_point, explicit, substitute
+from .points import as_expr, describe, draw_point, explicit, substitute
 
 PRECISION = 50  # digits for the independent numeric evaluation (DESIGN: >= 30)
 CONFIRM_PRECISION = 100  # digits used to re-check a witness that is not exactly rational
@@ -203,14 +203,14 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
         combos = list(itertools.product(*(domain[k] for k in keys)))
         if len(combos) > MAX_EXHAUSTIVE:
             raise ValueError(f"finite domain has {len(combos)} points > {MAX_EXHAUSTIVE}")
-        fixed_sets = [dict(zip(keys, map(sp.sympify, c))) for c in combos]
-        free = set().union(*(sp.sympify(e).free_symbols for e in exprs))
+        fixed_sets = [dict(zip(keys, map(as_expr, c))) for c in combos]
+        free = set().union(*(as_expr(e).free_symbols for e in exprs))
         free = {s for s in free if not isinstance(s, sp.MatrixSymbol)}
         exhaustive = free <= set(keys) and \
-            not any(sp.sympify(e).has(f.function) for e in exprs for f in derivation.functions)
+            not any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
     else:
-        constant = not any(sp.sympify(e).free_symbols for e in exprs) and \
-            not any(sp.sympify(e).has(f.function) for e in exprs for f in derivation.functions)
+        constant = not any(as_expr(e).free_symbols for e in exprs) and \
+            not any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
         fixed_sets, exhaustive = [None] * (1 if constant else points), False
     checked = 0
     attempts = 0
