@@ -194,7 +194,8 @@ def explicit(expr):
         if isinstance(expr, sp.Identity):
             return sp.ImmutableMatrix(sp.eye(int(expr.rows)))
         return sp.ImmutableMatrix(sp.zeros(int(expr.rows), int(expr.cols)))
-    if isinstance(expr, (sp.MatrixBase, sp.Integral)) or not isinstance(expr, sp.Basic) or not expr.args:
+    if isinstance(expr, (sp.MatrixBase, sp.Integral, sp.Sum, sp.Product)) or not isinstance(expr, sp.Basic) \
+            or not expr.args:  # integrals and concrete sums are left to evalf (numeric)
         return expr
     args = [explicit(a) for a in expr.args]
     if isinstance(expr, sp.MatAdd):

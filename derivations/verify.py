@@ -111,9 +111,22 @@ def _symbolic(lhs, rhs, relation, simplifier):
 # ---------------------------------------------------------------- numeric side
 
 def _evaluate(expr, point, prec):
+    """Both sides at a point: concrete matrices multiplied out, limits taken, then evalf.
+
+    Integrals and concrete sums go straight to evalf (mpmath quadrature / term summation):
+    ``doit`` on them can start a symbolic integration or summation that never ends.  Only if
+    evalf leaves something unevaluated is ``doit`` tried.
+    """
     value = explicit(substitute(expr, point))
-    value = value.doit(integrals=False) if hasattr(value, "doit") else value
-    return sp.N(value, prec) if not isinstance(value, sp.MatrixBase) else value.evalf(prec)
+    value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
+    out = _n(value, prec)
+    if not _finite(out) and not _infinite(out) and hasattr(value, "doit"):
+        out = _n(value.doit(integrals=False), prec)
+    return out
+
+
+def _n(value, prec):
+    return value.evalf(prec) if isinstance(value, sp.MatrixBase) else sp.N(value, prec)
 
 
 def _magnitude(x) -> float:
@@ -152,8 +165,7 @@ def _exact_difference(lhs, rhs, point):
     try:
         lv = explicit(substitute(lhs, point)).doit()
         rv = explicit(substitute(rhs, point)).doit()
-        d = lv - rv
-        d = sp.simplify(d) if not isinstance(d, sp.MatrixBase) else d.applyfunc(sp.simplify)
+        d = lv - rv  # exact rational arithmetic evaluates itself; no simplify (can run away)
         vals = list(d) if isinstance(d, sp.MatrixBase) else [d]
         if all(v.is_Rational for v in vals):
             return d

@@ -1,0 +1,233 @@
+"""Regression chains for Kempe's model-collapse lecture (notes §3.0.2, eqs. 3.0.10–3.0.23).
+
+Model: inputs ``x ~ N(0, Σ)`` in ``R^d``, labels ``y = xᵀw₀ + ε`` with ``ε ~ N(0, σ²)``; a fit is
+ordinary least squares ``ŵ = (XᵀX)⁻¹XᵀY`` on a ``T × d`` design.  The *test error* (3.0.10) of a
+fitted ``ŵ`` is ``E_{x,ε}(xᵀŵ − y)² − σ² = (ŵ − w₀)ᵀ Σ (ŵ − w₀)``.
+
+The samplers simulate the fits as the lecture describes them — draw the design, label it,
+solve the normal equations — and never use the error decomposition being checked.  They are
+vectorised over samples with batched ``np.linalg.solve`` on stacks of ``(m, d, d)`` Gram
+matrices, in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS` design entries so memory stays
+bounded whatever ``size`` the statistics layer asks for.
+
+Validity: ``E tr((XᵀX)⁻¹)`` (inverse-Wishart mean) is finite only for ``T > d + 1``; the
+samplers refuse smaller designs with a ``ValueError`` naming ``T``, ``d`` and the condition.
+The per-sample error has a finite *variance* only for ``T > d + 3`` — Monte Carlo claims use
+``T ≥ d + 10`` so the z-test's normal approximation is sound.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+# at most this many design entries (samples × rows × d) are held at once
+SUBCHUNK_ELEMENTS = 1 << 20
+
+__all__ = ["ols_test_error", "ols_parameter_error", "collapse_chain_error", "random_spd",
+           "ols_fit", "memory_test_error", "ground_truth"]
+
+
+# ---------------------------------------------------------------- parameter checks
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or int(value) != value or value < 1:
+        raise ValueError(f"{name}={value!r}, expected an integer >= 1")
+    return int(value)
+
+
+def _check_sample_size(name: str, rows, d: int) -> int:
+    """``rows`` training samples for a ``d``-parameter OLS fit whose mean error is finite."""
+    rows = _positive_int(name, rows)
+    if rows <= d + 1:
+        raise ValueError(
+            f"{name}={rows}, d={d}: the OLS error sigma^2 d/({name}-d-1) needs {name} > d + 1 "
+            f"(inverse-Wishart mean E[(X^T X)^-1] = Sigma^-1/({name}-d-1)); for {name} <= d + 1 "
+            f"the expected error is infinite. Use {name} >= {d + 2}.")
+    return rows
+
+
+def _check_sigma(sigma) -> float:
+    sigma = float(sigma)
+    if not (np.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma={sigma!r}, expected a finite noise standard deviation > 0")
+    return sigma
+
+
+def _covariance(Sigma, d: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(Σ, its Cholesky factor) as arrays, or (None, None) for the identity."""
+    if Sigma is None:
+        return None, None
+    S = np.asarray(Sigma, dtype=np.float64)
+    if S.shape != (d, d):
+        raise ValueError(f"Sigma has shape {S.shape}, expected (d, d) = ({d}, {d})")
+    if not np.allclose(S, S.T, rtol=0, atol=1e-12 * max(1.0, np.abs(S).max())):
+        raise ValueError("Sigma is not symmetric; expected a symmetric positive-definite covariance")
+    try:
+        chol = np.linalg.cholesky(S)
+    except np.linalg.LinAlgError:
+        raise ValueError("Sigma is not positive definite; expected an SPD covariance") from None
+    return S, chol
+
+
+def ground_truth(d: int) -> np.ndarray:
+    """The teacher ``w₀`` used by the samplers (the errors do not depend on it)."""
+    return np.linspace(1.0, -1.0, d) + 0.5
+
+
+# ---------------------------------------------------------------- building blocks
+
+def ols_fit(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Batched OLS (3.0.11): ``ŵ = (XᵀX)⁻¹XᵀY`` for stacks ``X (m, T, d)``, ``Y (m, T)`` → ``(m, d)``.
+
+    >>> import numpy as np
+    >>> X = np.array([[[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]]); Y = np.array([[1.0, 2.0, 3.0]])
+    >>> np.round(ols_fit(X, Y), 12)
+    array([[1., 2.]])
+    """
+    Xt = X.transpose(0, 2, 1)
+    gram = np.matmul(Xt, X)
+    moment = np.matmul(Xt, Y[..., None])
+    return np.linalg.solve(gram, moment)[..., 0]
+
+
+def _design(rng: np.random.Generator, m: int, rows: int, d: int, chol) -> np.ndarray:
+    """``m`` designs of ``rows`` i.i.d. inputs ``x ~ N(0, Σ)`` (rows of ``X``)."""
+    Z = rng.standard_normal((m, rows, d))
+    return Z if chol is None else np.matmul(Z, chol.T)
+
+
+def _relabel_and_fit(rng, w_prev: np.ndarray, rows: int, d: int, sigma: float, chol) -> np.ndarray:
+    """One fit: fresh inputs labelled by ``w_prev`` plus fresh noise, ``Y = X w_prev + E``."""
+    m = w_prev.shape[0]
+    X = _design(rng, m, rows, d, chol)
+    Y = np.matmul(X, w_prev[..., None])[..., 0] + sigma * rng.standard_normal((m, rows))
+    return ols_fit(X, Y)
+
+
+def _weighted_sq(delta: np.ndarray, S: np.ndarray | None) -> np.ndarray:
+    """Per-sample ``δᵀ Σ δ`` (``δᵀδ`` when ``S`` is None)."""
+    if S is None:
+        return np.einsum("mi,mi->m", delta, delta)
+    return np.einsum("mi,ij,mj->m", delta, S, delta)
+
+
+def _chunks(size: int, per_sample: int):
+    step = max(1, SUBCHUNK_ELEMENTS // max(per_sample, 1))
+    for start in range(0, size, step):
+        yield start, min(size, start + step)
+
+
+def _chain(rng, size: int, d: int, sizes: Sequence[int], sigma: float, Sigma, weighted: bool):
+    """Errors of the last fit of a relabelling chain with sample sizes ``sizes`` (first fit on
+    labels from ``w₀``, each next fit on labels from the previous fit)."""
+    S, chol = _covariance(Sigma, d)
+    w0 = ground_truth(d)
+    out = np.empty(size)
+    for a, b in _chunks(size, d * max(sizes)):
+        w = np.broadcast_to(w0, (b - a, d))
+        for rows in sizes:
+            w = _relabel_and_fit(rng, w, rows, d, sigma, chol)
+        out[a:b] = _weighted_sq(w - w0, S if weighted else None)
+    return out
+
+
+# ---------------------------------------------------------------- samplers (Monte Carlo claims)
+
+def ols_test_error(rng: np.random.Generator, size: int, d: int, T: int, sigma: float,
+                   Sigma=None) -> np.ndarray:
+    """Per-sample test error ``(ŵ − w₀)ᵀΣ(ŵ − w₀)`` of one OLS fit on ``T`` samples (3.0.10–3.0.18).
+
+    Its mean is ``σ² d/(T − d − 1)`` for every SPD ``Σ`` (``Σ = None`` is the identity).
+
+    >>> import numpy as np
+    >>> ols_test_error(np.random.default_rng(0), 3, d=2, T=10, sigma=0.5).shape
+    (3,)
+    """
+    d = _positive_int("d", d)
+    T = _check_sample_size("T", T, d)
+    return _chain(rng, int(size), d, (T,), _check_sigma(sigma), Sigma, weighted=True)
+
+
+def ols_parameter_error(rng: np.random.Generator, size: int, d: int, T: int, sigma: float,
+                        Sigma=None) -> np.ndarray:
+    """Per-sample squared parameter error ``‖ŵ − w₀‖²`` of one OLS fit (3.0.14).
+
+    Its mean is ``σ² tr(Σ⁻¹)/(T − d − 1)``: equal to the test error only when ``Σ = I``.
+    """
+    d = _positive_int("d", d)
+    T = _check_sample_size("T", T, d)
+    return _chain(rng, int(size), d, (T,), _check_sigma(sigma), Sigma, weighted=False)
+
+
+def collapse_chain_error(rng: np.random.Generator, size: int, d: int, T0: int, T: int, n: int,
+                         sigma: float, Sigma=None) -> np.ndarray:
+    """Per-sample test error after ``n`` generations of training on synthetic labels (3.0.19–3.0.23).
+
+    Chain: ``w̄₀ = w₀``; generation ``k = 1..n`` fits OLS on ``T0`` fresh inputs labelled by
+    ``w̄_{k−1}`` plus fresh noise; the final model is fitted on ``T`` fresh inputs labelled by
+    ``w̄_n`` plus noise.  Returns ``(ŵ − w₀)ᵀΣ(ŵ − w₀)``, whose mean is
+    ``σ² d/(T − d − 1) + n σ² d/(T0 − d − 1)``.
+
+    >>> import numpy as np
+    >>> collapse_chain_error(np.random.default_rng(0), 4, d=2, T0=8, T=9, n=3, sigma=1.0).shape
+    (4,)
+    """
+    d = _positive_int("d", d)
+    T = _check_sample_size("T", T, d)
+    if isinstance(n, bool) or int(n) != n or n < 0:
+        raise ValueError(f"n={n!r}, expected a number of generations >= 0")
+    n = int(n)
+    if n > 0:
+        T0 = _check_sample_size("T0", T0, d)
+    return _chain(rng, int(size), d, (T0,) * n + (T,), _check_sigma(sigma), Sigma, weighted=True)
+
+
+def random_spd(d: int, seed: int, condition: float = 10.0) -> list[list[float]]:
+    """A reproducible random SPD covariance (nested lists, JSON-ready) with the given condition
+    number: ``Q diag(λ) Qᵀ`` with ``Q`` Haar-orthogonal and ``λ`` log-spaced in ``[1, condition]``.
+    """
+    d = _positive_int("d", d)
+    rng = np.random.default_rng(seed)
+    q, r = np.linalg.qr(rng.standard_normal((d, d)))
+    q = q * np.sign(np.diag(r))
+    lam = np.geomspace(1.0, condition, d)
+    S = (q * lam) @ q.T
+    S = (S + S.T) / 2
+    return [[round(float(v), 12) for v in row] for row in S]
+
+
+# ---------------------------------------------------------------- infinite-memory model (3.0.2–3.0.3)
+
+def memory_test_error(rng: np.random.Generator, size: int, N: int, beta: float, T: int,
+                      k: int | None = None) -> np.ndarray:
+    """Per-sample 0/1 test error of the memorising model (3.0.1): items ``i = 1..N`` with
+    ``p(i) ∝ i^(−β)``; the model answers item ``i`` iff it was among ``T`` i.i.d. training items
+    (and, for the retrained model ``A'`` of (3.0.6), iff moreover ``i ≤ k``).
+
+    The mean is ``Σ_i p(i)(1 − p(i))^T`` (3.0.3), and with a cutoff ``k``
+    ``Σ_{i≤k} p(i)(1 − p(i))^T + Σ_{i>k} p(i)`` (3.0.7).
+
+    >>> import numpy as np
+    >>> memory_test_error(np.random.default_rng(0), 5, N=10, beta=1.5, T=3).shape
+    (5,)
+    """
+    N = _positive_int("N", N)
+    T = _positive_int("T", T)
+    k = N if k is None else _positive_int("k", k)
+    if k > N:
+        raise ValueError(f"k={k}, N={N}: expected a cutoff 1 <= k <= N")
+    beta = float(beta)
+    if not (np.isfinite(beta) and beta > 0):
+        raise ValueError(f"beta={beta!r}, expected a Zipf exponent > 0")
+    weights = np.arange(1, N + 1, dtype=np.float64) ** -beta
+    cdf = np.cumsum(weights / weights.sum())
+    cdf[-1] = 1.0
+    out = np.empty(int(size))
+    for a, b in _chunks(int(size), T + 1):
+        # 0-based item indices: index j is item i = j + 1
+        items = np.searchsorted(cdf, rng.random((b - a, T + 1)), side="right")
+        test = items[:, T:]
+        unseen = ~np.any(items[:, :T] == test, axis=1)
+        out[a:b] = unseen | (test[:, 0] >= k)
+    return out
