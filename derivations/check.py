@@ -51,7 +51,8 @@ class Options:
 
     def public(self) -> dict:
         d = asdict(self)
-        d.pop("cache")
+        for how_not_what in ("cache", "jobs"):  # do not change results, so not in the output
+            d.pop(how_not_what)
         return d
 
 
@@ -114,10 +115,10 @@ def _mc_task(d: Derivation, claim: Claim, case_index: int, opts: Options) -> Cal
     from numerics.stats import compare, estimate
 
     params = dict(claim.cases[case_index])
-    expected = claim_expected(claim, params)
     n = opts.samples or claim.samples
 
     def compute() -> dict:
+        expected = claim_expected(claim, params)  # in the child: under the time limit too
         rng = check_generator(opts.seed, d.id, claim.name, str(case_index))
         est = estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n, rng)
         bias = float(claim.bias(**params)) if claim.bias else 0.0
@@ -131,7 +132,7 @@ def _mc_task(d: Derivation, claim: Claim, case_index: int, opts: Options) -> Cal
         try:
             res = run_limited(compute, max(60.0, 6 * opts.timeout))
         except (TimedOut, ChildFailed) as exc:
-            res = {"expected": expected, "estimate": None, "stderr": None, "n": n,
+            res = {"expected": None, "estimate": None, "stderr": None, "n": n,
                    "bias_bound": None, "p_value": None, "min_detectable_rel_error": None,
                    "verdict": "undecided", "error": str(exc)}
         return dict(base, **res, seconds=round(time.perf_counter() - start, 3))
@@ -181,8 +182,11 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
         bar.tick(task[1])
         return out
 
-    with ThreadPoolExecutor(max_workers=opts.jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=opts.jobs)
+    try:
         results = dict(zip((t[0] for t in tasks), pool.map(execute, tasks)))
+    finally:  # on Ctrl-C do not wait for the queued work
+        pool.shutdown(wait=True, cancel_futures=True)
     bar.close()
     cache.save()
     reports = [_report(d, results, opts) for d in derivations]

@@ -1,0 +1,181 @@
+"""Wall time and peak memory of checking the whole catalog, against DESIGN §5 (2 cores).
+
+Runs ``lecturecheck check --json --no-cache --jobs 2`` in a subprocess and reports:
+
+* wall time (target <= 60 s);
+* peak RSS from ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (target <= 1 GiB) — the maximum over
+  the child and its descendants *taken one process at a time*, not their sum;
+* the peak proportional set size (PSS) of the whole process tree, sampled every 0.1 s from
+  ``/proc`` (Linux only) — shared copy-on-write pages of the forked workers counted once; a
+  sample can miss a short spike;
+* CPU time of the tree and the load average at start, to read the wall time against.
+
+Usage: ``python benchmarks/catalog_time.py [--json] [--jobs N] [--seed N] [--no-mc]``.
+Exit status 0 when both targets are met, 1 when one is missed, 2 when the check did not
+produce its JSON.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+WALL_TARGET_S = 60.0
+MEMORY_TARGET_MIB = 1024.0
+
+
+def lecturecheck_command() -> list[str]:
+    """The installed console script, else the module of this interpreter."""
+    beside = Path(sys.executable).with_name("lecturecheck")
+    script = shutil.which("lecturecheck") or (str(beside) if beside.exists() else None)
+    return [script] if script else [sys.executable, "-m", "derivations.cli"]
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux ``/proc``); empty where unavailable."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed PSS of a process tree until stopped; keeps the peak (KiB)."""
+
+    def __init__(self, pid: int, period: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.period = pid, period
+        self.peak_kib, self.samples = 0, 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            total = sum(_pss_kib(p) for p in _descendants(self.pid))
+            if total:
+                self.peak_kib, self.samples = max(self.peak_kib, total), self.samples + 1
+            self._done.wait(self.period)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def measure(jobs: int = 2, seed: int = 0, mc: bool = True) -> dict:
+    """Run the catalog check once in a subprocess and return the measurements."""
+    cmd = lecturecheck_command() + ["check", "--json", "--no-cache", "--jobs", str(jobs),
+                                    "--seed", str(seed)] + ([] if mc else ["--no-mc"])
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, LECTURECHECK_CACHE=cache)
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        out, err = proc.communicate()
+        wall = time.perf_counter() - start
+        sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    scale = 1 / 1024**2 if sys.platform == "darwin" else 1 / 1024  # bytes vs KiB -> MiB
+    try:
+        summary = json.loads(out)["summary"]
+    except (ValueError, KeyError):
+        summary = None
+    return {
+        "command": " ".join(Path(cmd[0]).name if i == 0 else c for i, c in enumerate(cmd)),
+        "jobs": jobs,
+        "exit_status": proc.returncode,
+        "stderr_tail": err.decode(errors="replace").strip().splitlines()[-3:],
+        "summary": summary,
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round((after.ru_utime - before.ru_utime)
+                             + (after.ru_stime - before.ru_stime), 2),
+        "peak_rss_mib_largest_process": round(after.ru_maxrss * scale, 1),
+        "peak_pss_mib_tree_sampled": round(sampler.peak_kib / 1024, 1) if sampler.samples else None,
+        "load_average_at_start": None if load is None else round(load, 2),
+        "targets": {"wall_seconds": WALL_TARGET_S, "memory_mib": MEMORY_TARGET_MIB},
+    }
+
+
+def verdicts(m: dict) -> dict:
+    """Which targets are met (``None``: not measured)."""
+    tree = m["peak_pss_mib_tree_sampled"]
+    return {"wall": m["wall_seconds"] <= WALL_TARGET_S,
+            "rss": m["peak_rss_mib_largest_process"] <= MEMORY_TARGET_MIB,
+            "tree": None if tree is None else tree <= MEMORY_TARGET_MIB}
+
+
+def table(m: dict) -> str:
+    ok = verdicts(m)
+    yes = {True: "yes", False: "NO", None: "—"}
+    s = m["summary"]
+    head = f"catalog check: {m['command']}   (exit {m['exit_status']}"
+    if s:
+        head += (f"; {s['derivations']} derivations: {s['passed']} passed, {s['failed']} failed, "
+                 f"{s['undecided']} undecided")
+    rows = [("measure", "value", "target", "met"),
+            ("wall time", f"{m['wall_seconds']:.1f} s", f"<= {WALL_TARGET_S:g} s", yes[ok["wall"]]),
+            ("peak RSS, largest single process", f"{m['peak_rss_mib_largest_process']:.0f} MiB",
+             f"<= {MEMORY_TARGET_MIB:g} MiB", yes[ok["rss"]]),
+            ("peak PSS, whole tree (sampled)",
+             "—" if m["peak_pss_mib_tree_sampled"] is None
+             else f"{m['peak_pss_mib_tree_sampled']:.0f} MiB",
+             f"<= {MEMORY_TARGET_MIB:g} MiB", yes[ok["tree"]]),
+            ("CPU time, user+sys of the tree", f"{m['cpu_seconds']:.1f} s", "", ""),
+            (f"  / {m['jobs']} jobs: wall floor on idle cores", f"{m['cpu_seconds'] / m['jobs']:.1f} s",
+             f"<= {WALL_TARGET_S:g} s", yes[m['cpu_seconds'] / m['jobs'] <= WALL_TARGET_S]),
+            ("load average at start", "—" if m["load_average_at_start"] is None
+             else f"{m['load_average_at_start']:.2f}", "", "")]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = [head + ")"] + ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                            for r in rows]
+    if m["summary"] is None:
+        lines.append("the check produced no JSON; stderr: " + " | ".join(m["stderr_tail"]))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    p.add_argument("--jobs", type=int, default=2, help="--jobs passed to the check (default 2)")
+    p.add_argument("--seed", type=int, default=0, help="--seed passed to the check (default 0)")
+    p.add_argument("--no-mc", dest="mc", action="store_false", help="skip Monte Carlo claims")
+    args = p.parse_args(argv)
+    if args.jobs < 1 or args.seed < 0:
+        p.error("expected --jobs >= 1 and --seed >= 0")
+    m = measure(jobs=args.jobs, seed=args.seed, mc=args.mc)
+    m["met"] = verdicts(m)
+    print(json.dumps(m, indent=2) if args.json else table(m))
+    if m["summary"] is None:
+        return 2
+    return 0 if all(v is not False for v in m["met"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""The ``lecturecheck`` command line (DESIGN §4): parse, call the library, print.
+
+Exit status: 0 everything passed, 1 something failed or stayed undecided, 2 usage or input
+error (one line on stderr), 3 internal error, 130 interrupted.  ``--json`` writes exactly the
+library's result (``json.dumps(result, indent=2)``) and nothing else to stdout.
+
+>>> build_parser().parse_args(["check", "--no-mc", "--seed", "5"]).seed
+5
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any, Callable, NoReturn, Sequence
+
+from . import __version__
+from .errors import LectureCheckError, UnknownDerivation
+
+PROG = "lecturecheck"
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class UsageError(LectureCheckError):
+    """A command line the parser rejects (unknown option, missing or malformed argument)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors become one-line :class:`UsageError` s, not usage dumps."""
+
+    def error(self, message: str) -> NoReturn:
+        prefix = "" if self.prog == PROG else self.prog.removeprefix(PROG + " ") + ": "
+        raise UsageError(f"{prefix}{message} (see '{self.prog} --help')")
+
+
+# ---------------------------------------------------------------- option value types
+
+# argparse prefixes these messages with "argument --flag: "
+
+def _int_at_least(low: int, expected: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text, 10)
+        except ValueError:
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(f"got {text!r}, expected {expected}")
+        return value
+    return parse
+
+
+def _float_in(ok: Callable[[float], bool], expected: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and ok(value)):
+            raise argparse.ArgumentTypeError(f"got {text!r}, expected {expected}")
+        return value
+    return parse
+
+
+SEED = _int_at_least(0, "a non-negative integer")
+SAMPLES = _int_at_least(100, "an integer >= 100")
+JOBS = _int_at_least(1, "an integer >= 1")
+TIMEOUT = _float_in(lambda v: v > 0, "a positive number of seconds")
+ALPHA = _float_in(lambda v: 0 < v < 1, "a number strictly between 0 and 1")
+
+
+def _run_options(p: argparse.ArgumentParser, *, mc: bool) -> None:
+    """Options shared by the commands that run the verifier."""
+    p.add_argument("--seed", type=SEED, default=0, metavar="N",
+                   help="run seed (non-negative integer; default 0)")
+    p.add_argument("--timeout", type=TIMEOUT, default=20.0, metavar="S",
+                   help="time limit per symbolic/numeric task in seconds (default 20)")
+    p.add_argument("--jobs", type=JOBS, default=1, metavar="N",
+                   help="tasks run concurrently (default 1)")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="recompute every step instead of reusing cached verdicts")
+    if mc:
+        p.add_argument("--samples", type=SAMPLES, default=None, metavar="N",
+                       help="Monte Carlo sample size for every claim (>= 100; default: per claim)")
+        p.add_argument("--alpha", type=ALPHA, default=1e-6, metavar="A",
+                       help="false-alarm level per Monte Carlo claim (default 1e-6)")
+        p.add_argument("--no-mc", dest="mc", action="store_false",
+                       help="skip the Monte Carlo claims")
+        p.add_argument("--timings", action="store_true",
+                       help="report seconds per step and per claim (JSON then varies run to run)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lecturecheck`` (sub-commands list, check, errata, coverage)."""
+    parser = _Parser(prog=PROG, description="Check the derivations of lecture notes: symbolic "
+                     "steps, printed forms (errata) and Monte Carlo claims.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("list", help="registered derivations with source labels and claim counts")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("check", help="verify steps, printed forms and Monte Carlo claims")
+    p.add_argument("targets", nargs="*", metavar="ID",
+                   help="derivation ids (default: all registered)")
+    p.add_argument("--json", action="store_true", help="print the JSON result contract only")
+    _run_options(p, mc=True)
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("errata", help="printed forms refuted while the corrected step verifies")
+    p.add_argument("targets", nargs="*", metavar="ID",
+                   help="derivation ids (default: all registered)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _run_options(p, mc=False)
+    p.set_defaults(handler=cmd_errata)
+
+    p = sub.add_parser("coverage", help="status of every labelled equation (x.y.z) in a notes file")
+    p.add_argument("notes", metavar="NOTES", help="the lecture notes (a UTF-8 text file)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _run_options(p, mc=False)
+    p.set_defaults(handler=cmd_coverage)
+    return parser
+
+
+# ---------------------------------------------------------------- helpers
+
+def _select(command: str, targets: Sequence[str]) -> list:
+    """Derivations named by ``targets`` (ids, duplicates dropped), or all registered."""
+    from .registry import all_derivations, select
+
+    ids = list(dict.fromkeys(targets))
+    known = sorted(d.id for d in all_derivations())
+    for t in ids:
+        if t in known:
+            continue
+        if t.endswith(".md") or os.sep in t or Path(t).is_file():
+            raise UsageError(f"{command} PATH={t!r}: checking derivations written in a Markdown "
+                             "file is not implemented yet; expected a registered derivation id "
+                             "(see 'lecturecheck list')")
+        raise UnknownDerivation(f"{command}: unknown derivation id={t!r}; expected one of: "
+                                + (", ".join(known) if known else "(none registered)"))
+    return select(ids)
+
+
+def _options(args: argparse.Namespace, *, mc: bool):
+    from .check import Options
+
+    return Options(seed=args.seed, timeout=args.timeout, jobs=args.jobs, cache=args.cache,
+                   mc=mc and args.mc, samples=getattr(args, "samples", None),
+                   alpha=getattr(args, "alpha", 1e-6), timings=getattr(args, "timings", False))
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, sort_keys=False) + "\n")
+
+
+def _short(text: Any, width: int = 100) -> str:
+    s = " ".join(str(text).split())
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def _witness(w: dict | None) -> str:
+    return ", ".join(f"{k}={v}" for k, v in w.items()) if w else "—"
+
+
+def _g(x: Any, digits: int = 6) -> str:
+    return "—" if x is None else f"{x:.{digits}g}"
+
+
+def _param(v: Any) -> str:
+    """A Monte Carlo parameter for the table: numbers short, matrices by their shape."""
+    if isinstance(v, float):
+        return _g(v, 4)
+    if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
+        return f"<{len(v)}×{len(v[0])} matrix>"
+    return str(v)
+
+
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [indent + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+
+
+# ---------------------------------------------------------------- commands
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``lecturecheck list``: derivations with source labels and claim counts."""
+    from .registry import all_derivations
+
+    rows = [{"id": d.id, "title": d.title, "lecture": d.lecture, "section": d.section,
+             "equations": list(d.equations), "steps": len(d.steps),
+             "printed_forms": sum(s.printed is not None for s in d.steps),
+             "claims": len(d.claims), "cases": sum(len(c.cases) for c in d.claims)}
+            for d in all_derivations()]
+    if args.json:
+        _print_json(rows)
+        return EXIT_OK
+    if not rows:
+        print("no derivations registered")
+        return EXIT_OK
+    table = [["id", "lecture", "section", "equations", "steps", "printed", "claims", "title"]]
+    for r in rows:
+        table.append([r["id"], r["lecture"], r["section"], _short(" ".join(r["equations"]), 40),
+                      str(r["steps"]), str(r["printed_forms"]),
+                      f"{r['claims']} ({r['cases']} cases)", r["title"]])
+    print("\n".join(_table(table, indent="")))
+    return EXIT_OK
+
+
+def _exit_status(result: dict) -> int:
+    s = result["summary"]
+    return EXIT_OK if s["failed"] == 0 and s["undecided"] == 0 else EXIT_FAIL
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """``lecturecheck check``: run steps, printed forms and Monte Carlo claims."""
+    from .check import run
+
+    derivations = _select(args.command, args.targets)
+    result = run(derivations, _options(args, mc=True), progress=not args.json)
+    if args.json:
+        _print_json(result)
+    else:
+        print("\n".join(format_check(result)))
+    return _exit_status(result)
+
+
+def format_check(result: dict) -> list[str]:
+    """Human summary of a ``run`` result: one block per derivation, then a summary line."""
+    out: list[str] = []
+    timings = result["options"].get("timings")
+    for d in result["derivations"]:
+        counts: dict[str, int] = {}
+        for s in d["steps"]:
+            counts[s["verdict"]] = counts.get(s["verdict"], 0) + 1
+        n_errata = sum(e["is_erratum"] for e in d["errata"])
+        mc_ok = sum(m["verdict"] == "consistent" for m in d["monte_carlo"])
+        head = f"{d['verdict'].upper():9} {d['id']}  {d['title']}"
+        if timings:
+            secs = sum(x["seconds"] or 0 for x in d["steps"] + d["monte_carlo"])
+            head += f"  [{secs:.1f} s of work]"
+        out.append(head)
+        parts = [f"steps {len(d['steps'])}: " + (", ".join(f"{n} {v}" for v, n in counts.items())
+                                                 or "none"),
+                 f"errata {n_errata}/{len(d['errata'])} printed forms"]
+        if result["options"].get("mc"):
+            parts.append(f"Monte Carlo {mc_ok}/{len(d['monte_carlo'])} consistent")
+        out.append("          " + " | ".join(parts))
+        for s in d["steps"]:
+            if s["verdict"] == "proved":
+                continue
+            label = f"({s['equation']})" if s["equation"] else "(unlabelled)"
+            line = f"          step {s['index']} {label} {s['verdict']}: {_short(s['method'], 140)}"
+            if s["witness"]:
+                line += f"; witness {_short(_witness(s['witness']), 60)}"
+            out.append(line)
+        for e in d["errata"]:
+            if not e["is_erratum"]:
+                out.append(f"          printed ({e['equation']}) not an erratum: printed form "
+                           f"{e['verdict']}, corrected step {e['corrected_verdict']}")
+        if d["monte_carlo"]:
+            rows = [["claim", "parameters", "estimate ± se", "expected", "MDRE", "verdict"]]
+            for m in d["monte_carlo"]:
+                params = ", ".join(f"{k}={_param(v)}" for k, v in m["parameters"].items())
+                est = "—" if m["estimate"] is None else f"{_g(m['estimate'])} ± {_g(m['stderr'], 2)}"
+                mdre = m["min_detectable_rel_error"]
+                verdict = m["verdict"] + (f" ({_short(m['error'], 40)})" if m.get("error") else "")
+                rows.append([m["name"], _short(params, 50), est, _g(m["expected"]),
+                             "—" if mdre is None else f"{100 * mdre:.1f}%", verdict])
+            out.extend(_table(rows, indent="          "))
+    s = result["summary"]
+    tail = (f"summary: {s['derivations']} derivations, {s['passed']} passed, {s['failed']} failed, "
+            f"{s['undecided']} undecided; {s['steps']} steps, {s['errata']} errata")
+    if s.get("seconds") is not None:
+        tail += f"; {s['seconds']:.1f} s"
+    if not result["derivations"]:
+        tail = "no derivations registered; " + tail
+    out.append(tail)
+    return out
+
+
+def cmd_errata(args: argparse.Namespace) -> int:
+    """``lecturecheck errata``: printed forms refuted while the corrected step verifies."""
+    from .check import errata, run
+
+    derivations = _select(args.command, args.targets)
+    found = errata(run(derivations, _options(args, mc=False), progress=not args.json))
+    if args.json:
+        _print_json(found)
+        return EXIT_OK
+    for e in found:
+        print(f"({e['equation']})  {e['derivation']}  printed form {e['verdict']}")
+        print(f"  printed:   {e['printed_latex']}")
+        print(f"  corrected: {e['corrected_latex']}")
+        print(f"  witness:   {_witness(e['witness'])}")
+        if e.get("note"):
+            print(f"  note:      {e['note']}")
+    print(f"{len(found)} errata in {len(derivations)} derivations")
+    return EXIT_OK
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """``lecturecheck coverage NOTES``: status of every labelled equation in the notes."""
+    from .coverage import STATUSES, coverage_of_file
+
+    report = coverage_of_file(args.notes, _options(args, mc=False), progress=not args.json)
+    if args.json:
+        _print_json(report)
+        return EXIT_OK
+    by_chapter: dict[str, list[dict]] = {}
+    for row in report["labels"]:
+        by_chapter.setdefault(row["label"].split(".")[0], []).append(row)
+    for chapter, totals in report["chapters"].items():
+        counts = ", ".join(f"{totals[s]} {s}" for s in STATUSES)
+        print(f"Chapter {chapter}: {totals['total']} labels — {counts}")
+        rows = [["line", "label", "status", "derivation", "reason"]]
+        rows += [[str(r["line"]), r["label"], r["status"], r["derivation"] or "—",
+                  _short(r["reason"] or "", 70)] for r in by_chapter[chapter]]
+        print("\n".join(_table(rows)))
+    grand = {s: sum(t[s] for t in report["chapters"].values()) for s in ("total",) + STATUSES}
+    print(f"all chapters: {grand['total']} labels — "
+          + ", ".join(f"{grand[s]} {s}" for s in STATUSES))
+    for extra in report.get("encoded_not_in_notes", []):
+        print(f"warning: label ({extra['label']}) of {extra['derivation']} does not occur in "
+              f"{args.notes}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- entry point
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"{PROG}: {' '.join(message.split())}\n")
+    sys.stderr.flush()
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    """Ctrl-C: end our forked verifier children and leave at once, quietly.
+
+    A ``KeyboardInterrupt`` raised in the main thread would wait for the worker threads to drain
+    the queued tasks (``ThreadPoolExecutor`` shutdown), so the interrupt is handled here.
+    """
+    import multiprocessing
+    import time
+
+    for attempt in range(2):  # twice: a worker thread may be forking a child right now
+        for child in multiprocessing.active_children():
+            try:
+                child.kill()
+            except OSError:
+                pass
+        if attempt == 0:
+            time.sleep(0.05)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (see the module docstring)."""
+    previous = None
+    try:
+        if argv is None:  # the console script: take over Ctrl-C (library callers keep theirs)
+            previous = signal.signal(signal.SIGINT, _on_interrupt)
+        for stream in (sys.stdout, sys.stderr):  # never die on a terminal without UTF-8
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
+        args, extra = build_parser().parse_known_args(argv)
+        if extra:
+            raise UsageError(f"{args.command}: unrecognized arguments: {' '.join(extra)} "
+                             f"(see '{PROG} {args.command} --help')")
+        status = args.handler(args)
+        sys.stdout.flush()
+        return status
+    except LectureCheckError as exc:
+        _fail(f"error: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # e.g. `lecturecheck check | head`: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAIL
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+        if os.environ.get("LECTURECHECK_DEBUG"):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (this is a bug in lecturecheck or "
+              "its catalog; rerun with LECTURECHECK_DEBUG=1 for the traceback)")
+        return EXIT_INTERNAL
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
