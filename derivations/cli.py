@@ -41,6 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 # argparse prefixes these messages with "argument --flag: "
 
+DEFAULT_JOBS = os.cpu_count() or 1
+
 def _int_at_least(low: int, expected: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
@@ -78,8 +80,9 @@ def _run_options(p: argparse.ArgumentParser, *, mc: bool) -> None:
                    help="run seed (non-negative integer; default 0)")
     p.add_argument("--timeout", type=TIMEOUT, default=20.0, metavar="S",
                    help="time limit per symbolic/numeric task in seconds (default 20)")
-    p.add_argument("--jobs", type=JOBS, default=1, metavar="N",
-                   help="tasks run concurrently (default 1)")
+    p.add_argument("--jobs", type=JOBS, default=DEFAULT_JOBS, metavar="N",
+                   help=f"tasks run concurrently (default: the number of CPUs, {DEFAULT_JOBS}); "
+                        "results do not depend on it")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="recompute every step instead of reusing cached verdicts")
     if mc:
