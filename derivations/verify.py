@@ -82,7 +82,8 @@ def default_simplify(diff):
     best = diff
     attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
-        attempts += [_combine_integrals, sp.cancel, sp.simplify,
+        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
+                     lambda e: sp.simplify(e.rewrite(sp.exp)),
                      lambda e: sp.simplify(sp.expand(e, power_exp=True)),
                      lambda e: sp.simplify(_combine_integrals(e.doit()))]
     for attempt in attempts:
@@ -103,9 +104,18 @@ def _symbolic(lhs, rhs, relation, simplifier):
             # ratio - 1 as a second route (products of exponentials simplify better that way)
             if lhs != 0 and rhs != 0:
                 ok = _is_zero(simplifier(lhs / rhs - 1))
-    else:
-        ok = bool(getattr(reduced, "is_nonnegative", None))
+    else:  # the nonnegativity may be visible in one rewriting and not in another
+        ok = any(getattr(form, "is_nonnegative", None) is True
+                 for form in _forms(diff, reduced, simplifier))
     return ok, sp.latex(reduced)
+
+
+def _forms(diff, reduced, simplifier):
+    yield reduced
+    if isinstance(diff, (sp.MatrixExpr, sp.MatrixBase)):
+        return
+    for rewrite in (lambda e: e, sp.together, sp.factor, sp.cancel, sp.simplify):
+        yield rewrite(diff)
 
 
 # ---------------------------------------------------------------- numeric side

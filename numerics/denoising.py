@@ -1,0 +1,251 @@
+"""Denoisers and Monte Carlo samplers for Mallat's denoising lectures (notes §6.3–6.4).
+
+Observation model ``y = x + sigma z`` with ``z`` standard normal.  The denoisers are the
+posterior mean written through Tweedie's formula (6.3.16) ``E[x|y] = y + sigma² ∂_y log p_sigma(y)``
+for Gaussian-mixture priors (a Gaussian prior and the ±1 prior are special cases), and the
+Wiener filter ``H = (C + sigma² I)^{-1} C`` (6.4.1), in the canonical basis or coefficient-wise in
+the eigenbasis of ``C`` (6.4.6–6.4.9).
+
+Samplers follow the claim contract ``sampler(rng, size, **params) -> ndarray of shape (size,)``:
+one i.i.d. value per sample, randomness only from the ``numpy.random.Generator`` passed in.
+
+>>> import numpy as np
+>>> y = np.array([-1.0, 0.0, 2.0])
+>>> bool(np.allclose(binary_posterior_mean(y, 0.5), np.tanh(y / 0.25)))
+True
+"""
+from __future__ import annotations
+
+import math
+from functools import partial
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = [
+    "binary_posterior_mean", "binary_tweedie_product", "eigenbasis_wiener_error",
+    "gaussian_mixture_score", "gaussian_posterior_mean", "gaussian_tweedie_error",
+    "gaussian_tweedie_product", "noisy_mixture_score", "tweedie_denoiser", "wiener_error",
+    "wiener_filter", "wiener_gain",
+]
+
+_SUBCHUNK = 1 << 14  # rows per internal block of the matrix samplers (bounded memory)
+
+
+# ---------------------------------------------------------------- parameter checks
+
+def _positive(name: str, value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r}, expected a positive finite number") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{name}={value!r}, expected a positive finite number")
+    return v
+
+
+def _size(size: Any) -> int:
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+        raise ValueError(f"size={size!r}, expected a non-negative integer")
+    return int(size)
+
+
+def _square(name: str, value: Any) -> np.ndarray:
+    m = np.asarray(value, dtype=np.float64)
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or m.shape[0] == 0 or not np.all(np.isfinite(m)):
+        raise ValueError(f"{name}={value!r}, expected a non-empty finite square matrix (nested list)")
+    return m
+
+
+def _covariance(name: str, value: Any) -> np.ndarray:
+    """A symmetric positive-definite matrix, or a ValueError naming what is wrong."""
+    c = _square(name, value)
+    if not np.allclose(c, c.T, rtol=1e-12, atol=1e-12 * max(1.0, float(np.abs(c).max()))):
+        raise ValueError(f"{name}={value!r}, expected a symmetric matrix")
+    if np.linalg.eigvalsh(c).min() <= 0:
+        raise ValueError(f"{name}={value!r}, expected a positive-definite matrix")
+    return (c + c.T) / 2
+
+
+def _orthogonal(name: str, value: Any) -> np.ndarray:
+    u = _square(name, value)
+    if not np.allclose(u.T @ u, np.eye(len(u)), atol=1e-10):
+        raise ValueError(f"{name}={value!r}, expected an orthogonal matrix (U^T U = I)")
+    return u
+
+
+def _positive_diagonal(name: str, value: Any) -> np.ndarray:
+    """The diagonal of a diagonal matrix with positive entries (the eigenvalues beta_k)."""
+    b = _square(name, value)
+    beta = np.diag(b).copy()
+    if not np.array_equal(b, np.diag(beta)) or beta.min() <= 0:
+        raise ValueError(f"{name}={value!r}, expected a diagonal matrix with positive diagonal")
+    return beta
+
+
+def _mixture(weights: Sequence[float], means: Sequence[float],
+             variances: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    w, m, v = (np.asarray(a, dtype=np.float64).ravel() for a in (weights, means, variances))
+    if not (len(w) == len(m) == len(v) >= 1):
+        raise ValueError(f"weights, means, variances have lengths {len(w)}, {len(m)}, {len(v)}, "
+                         "expected equal lengths >= 1")
+    if not (np.all(np.isfinite(w)) and np.all(w > 0) and abs(w.sum() - 1) < 1e-12):
+        raise ValueError(f"weights={list(w)}, expected positive numbers summing to 1")
+    if not np.all(np.isfinite(m)):
+        raise ValueError(f"means={list(m)}, expected finite numbers")
+    if not (np.all(np.isfinite(v)) and np.all(v >= 0)):
+        raise ValueError(f"variances={list(v)}, expected non-negative finite numbers")
+    return w, m, v
+
+
+# ---------------------------------------------------------------- scalar denoisers (§6.3)
+
+def gaussian_mixture_score(y: np.ndarray, weights: Sequence[float], means: Sequence[float],
+                           variances: Sequence[float]) -> np.ndarray:
+    """Score ``∂_y log p(y)`` of the mixture ``p = Σ_i w_i N(m_i, v_i)`` (all ``v_i > 0``).
+
+    Computed with the responsibilities ``r_i(y) ∝ w_i N(y; m_i, v_i)`` (log-sum-exp stable):
+    ``∂_y log p(y) = Σ_i r_i(y) (m_i - y) / v_i``.
+    """
+    w, m, v = _mixture(weights, means, variances)
+    if np.any(v <= 0):
+        raise ValueError(f"variances={list(v)}, expected positive numbers for a density")
+    y = np.asarray(y, dtype=np.float64)
+    if len(w) == 1:  # a single Gaussian: the score is linear
+        return (m[0] - y) / v[0]
+    logits = np.log(w) - 0.5 * np.log(v) - (y[..., None] - m) ** 2 / (2 * v)
+    logits -= logits.max(axis=-1, keepdims=True)
+    r = np.exp(logits)
+    r /= r.sum(axis=-1, keepdims=True)
+    return (r * (m - y[..., None]) / v).sum(axis=-1)
+
+
+def noisy_mixture_score(y: np.ndarray, sigma: float, weights: Sequence[float],
+                        means: Sequence[float], variances: Sequence[float]) -> np.ndarray:
+    """Score of ``p_sigma = p * g_sigma`` (6.3.17) for a Gaussian-mixture prior ``p``.
+
+    Convolving with ``N(0, sigma²)`` adds ``sigma²`` to every component variance; a zero
+    variance is a point mass (the ±1 prior is ``means=(1, -1)``, ``variances=(0, 0)``).
+    """
+    sigma = _positive("sigma", sigma)
+    w, m, v = _mixture(weights, means, variances)
+    return gaussian_mixture_score(y, w, m, v + sigma ** 2)
+
+
+def tweedie_denoiser(y: np.ndarray, sigma: float,
+                     score: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Tweedie's formula (6.3.16): ``x̂(y) = y + sigma² score(y)`` with ``score = ∂_y log p_sigma``."""
+    sigma = _positive("sigma", sigma)
+    y = np.asarray(y, dtype=np.float64)
+    return y + sigma ** 2 * score(y)
+
+
+def gaussian_posterior_mean(y: np.ndarray, s: float, sigma: float) -> np.ndarray:
+    """``E[x|y] = s²/(s² + sigma²) y`` for the prior ``N(0, s²)`` (6.3.24 in one dimension)."""
+    s, sigma = _positive("s", s), _positive("sigma", sigma)
+    return s ** 2 / (s ** 2 + sigma ** 2) * np.asarray(y, dtype=np.float64)
+
+
+def binary_posterior_mean(y: np.ndarray, sigma: float) -> np.ndarray:
+    """``E[x|y] = tanh(y/sigma²)`` for the prior ``x = ±1`` with probability ½ each."""
+    sigma = _positive("sigma", sigma)
+    return np.tanh(np.asarray(y, dtype=np.float64) / sigma ** 2)
+
+
+# ---------------------------------------------------------------- scalar samplers (§6.3)
+
+def _gaussian_tweedie(rng: np.random.Generator, size: int, s: float, sigma: float):
+    s, sigma, size = _positive("s", s), _positive("sigma", sigma), _size(size)
+    x = s * rng.standard_normal(size)
+    y = x + sigma * rng.standard_normal(size)
+    # p_sigma = N(0, s² + sigma²): the score is supplied, the denoiser is Tweedie's formula
+    score = partial(noisy_mixture_score, sigma=sigma, weights=(1.0,), means=(0.0,), variances=(s * s,))
+    xhat = tweedie_denoiser(y, sigma, score)
+    return x, y, xhat
+
+
+def gaussian_tweedie_product(rng: np.random.Generator, size: int, *, s: float,
+                             sigma: float) -> np.ndarray:
+    """Samples of ``x̂(y) y`` for ``x ~ N(0, s²)``; their mean is ``E[x y] = s²`` (tower property)."""
+    _, y, xhat = _gaussian_tweedie(rng, size, s, sigma)
+    return xhat * y
+
+
+def gaussian_tweedie_error(rng: np.random.Generator, size: int, *, s: float,
+                           sigma: float) -> np.ndarray:
+    """Samples of ``(x - x̂(y))²`` for ``x ~ N(0, s²)``; mean ``s² sigma²/(s² + sigma²)`` (MMSE)."""
+    x, _, xhat = _gaussian_tweedie(rng, size, s, sigma)
+    return (x - xhat) ** 2
+
+
+def binary_tweedie_product(rng: np.random.Generator, size: int, *, sigma: float) -> np.ndarray:
+    """Samples of ``x̂(y) y`` for ``x = ±1`` (prob. ½), ``x̂`` from Tweedie with the exact score
+    of ``p_sigma = ½(g_sigma(y-1) + g_sigma(y+1))``; their mean is ``E[x²] = 1``."""
+    sigma, size = _positive("sigma", sigma), _size(size)
+    x = np.where(rng.random(size) < 0.5, -1.0, 1.0)
+    y = x + sigma * rng.standard_normal(size)
+    # p_sigma = ½(g_sigma(y - 1) + g_sigma(y + 1)): point masses at ±1 convolved with N(0, sigma²)
+    score = partial(noisy_mixture_score, sigma=sigma, weights=(0.5, 0.5), means=(1.0, -1.0),
+                    variances=(0.0, 0.0))
+    xhat = tweedie_denoiser(y, sigma, score)
+    return xhat * y
+
+
+# ---------------------------------------------------------------- Wiener filter (§6.3.22, §6.4)
+
+def wiener_filter(C: Any, sigma: float) -> np.ndarray:
+    """``H = (C + sigma² I)^{-1} C`` (6.3.24, 6.4.1) for a covariance ``C`` (nested list or array)."""
+    c, sigma = _covariance("C", C), _positive("sigma", sigma)
+    return np.linalg.solve(c + sigma ** 2 * np.eye(len(c)), c)
+
+
+def wiener_gain(beta: np.ndarray, sigma: float) -> np.ndarray:
+    """Eigenvalues of the Wiener filter, ``h_k = beta_k/(beta_k + sigma²)`` (6.4.2, 6.4.8)."""
+    sigma = _positive("sigma", sigma)
+    beta = np.asarray(beta, dtype=np.float64)
+    if not (np.all(np.isfinite(beta)) and np.all(beta > 0)):
+        raise ValueError(f"beta={beta.tolist()!r}, expected positive finite eigenvalues")
+    return beta / (beta + sigma ** 2)
+
+
+def wiener_error(rng: np.random.Generator, size: int, *, C: Any, sigma: float,
+                 **_: Any) -> np.ndarray:
+    """Samples of ``‖H y - x‖²`` with ``x ~ N(0, C)`` (Cholesky), ``y = x + sigma z`` and the
+    Wiener filter ``H``; their mean is ``sigma² tr(C (C + sigma² I)^{-1})``.
+
+    Extra case keys (the dimension ``d``) are accepted and ignored.
+    """
+    c, size = _covariance("C", C), _size(size)
+    h = wiener_filter(c, sigma)
+    chol = np.linalg.cholesky(c)
+    out = np.empty(size)
+    for start in range(0, size, _SUBCHUNK):
+        n = min(_SUBCHUNK, size - start)
+        x = rng.standard_normal((n, len(c))) @ chol.T
+        y = x + sigma * rng.standard_normal((n, len(c)))
+        err = y @ h.T - x
+        out[start:start + n] = np.einsum("ij,ij->i", err, err)
+    return out
+
+
+def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: Any,
+                            sigma: float, **_: Any) -> np.ndarray:
+    """Samples of ``‖Σ_k h_k ⟨y, ψ_k⟩ ψ_k - x‖²`` (6.4.5–6.4.9), ``ψ_k`` = columns of ``U``.
+
+    ``x = Σ_k sqrt(beta_k) ξ_k ψ_k`` has covariance ``C = U B U^T`` (``B = diag(beta)``), so
+    ``beta_k = E|⟨x, ψ_k⟩|²`` (6.4.4); ``h_k = beta_k/(beta_k + sigma²)``.  The mean is
+    ``Σ_k sigma² beta_k/(beta_k + sigma²)``.  Extra case keys (``d``) are ignored.
+    """
+    u, beta = _orthogonal("U", U), _positive_diagonal("B", B)
+    sigma, size = _positive("sigma", sigma), _size(size)
+    if len(beta) != len(u):
+        raise ValueError(f"B has size {len(beta)} and U has size {len(u)}, expected equal sizes")
+    gain = wiener_gain(beta, sigma)
+    out = np.empty(size)
+    for start in range(0, size, _SUBCHUNK):
+        n = min(_SUBCHUNK, size - start)
+        x = (np.sqrt(beta) * rng.standard_normal((n, len(u)))) @ u.T
+        y = x + sigma * rng.standard_normal((n, len(u)))
+        err = ((y @ u) * gain) @ u.T - x
+        out[start:start + n] = np.einsum("ij,ij->i", err, err)
+    return out
