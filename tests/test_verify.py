@@ -1,0 +1,333 @@
+"""Engine tests: every rung of the verdict ladder on small hand-made derivations, admissible
+points, the ``check.run`` JSON contract, errata, option validation and the test assertions."""
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from derivations.check import ESTABLISHED, Options, errata, run
+from derivations.errors import InvalidOption, LectureCheckError
+from derivations.model import Claim, Derivation, FunctionFamily, Matrix, Printed, Step
+from derivations.points import draw_point
+from derivations.testing import assert_derivation_passes, assert_step_holds
+from derivations.verify import verify_relation
+
+x, y = sp.symbols("x y", real=True)
+a = sp.Symbol("a", positive=True)
+z, w = sp.symbols("z w")  # no assumptions: complex
+s1, s2 = sp.symbols("s1 s2", integer=True)
+n = sp.Symbol("n", integer=True, positive=True)
+Q = sp.MatrixSymbol("Q", n, n)
+A = sp.MatrixSymbol("A", n, n)
+S = sp.MatrixSymbol("S", n, n)
+u = sp.Symbol("u", real=True)
+p = sp.Function("p")
+SPINS = {s1: (-1, 1), s2: (-1, 1)}
+
+
+def _bump(rng: random.Random) -> sp.Lambda:
+    """exp(-c (u - m)^2) with exact rational c > 0, m."""
+    c = sp.Rational(rng.randint(1, 9), rng.choice((2, 3, 5)))
+    m = sp.Rational(rng.randint(-5, 5), 4)
+    return sp.Lambda(u, sp.exp(-c * (u - m) ** 2))
+
+
+SCALARS = Derivation("test.scalars", "scalar identities", "test", "0", (), ())
+MATRICES = Derivation("test.matrices", "matrix identities", "test", "0", (), (),
+                      matrices=(Matrix(Q, frozenset({"orthogonal"})), Matrix(A, frozenset({"spd"})),
+                                Matrix(S, frozenset({"symmetric"}))),
+                      dimensions={n: (2, 3)})
+DENSITIES = Derivation("test.densities", "identities for a family of bumps", "test", "0", (), (),
+                       functions=(FunctionFamily(p, _bump, "exp(-c (u-m)^2), c > 0"),))
+
+
+def verify(lhs, rhs, relation="=", derivation=SCALARS, **kw):
+    return verify_relation(derivation, lhs, rhs, relation, seed=kw.pop("seed", 0), **kw)
+
+
+def exact_point(witness: dict) -> dict:
+    """Parse a JSON witness back into exact sympy values keyed by symbol name."""
+    return {k: sp.sympify(v, rational=True) for k, v in witness.items()}
+
+
+# ---------------------------------------------------------------- the ladder
+
+def test_proved() -> None:
+    r = verify((x + 1) ** 2, x**2 + 2 * x + 1)
+    assert r.verdict == "proved", r
+    assert r.witness is None and r.difference_latex == "0"
+
+
+def test_exhaustive_on_finite_domain() -> None:
+    r = verify((s1 + s2) ** 2, 2 + 2 * s1 * s2, domain=SPINS)
+    assert r.verdict == "exhaustive", r
+    assert "exhaustive over 4 points" in r.method
+
+
+def test_exhaustive_domain_refutes_with_a_domain_point() -> None:
+    r = verify((s1 + s2) ** 2, 2 + s1 * s2, domain=SPINS)
+    assert r.verdict == "refuted"
+    pt = exact_point(r.witness)
+    assert {pt["s1"], pt["s2"]} <= {-1, 1}
+    assert ((s1 + s2) ** 2 - 2 - s1 * s2).subs({s1: pt["s1"], s2: pt["s2"]}) != 0
+
+
+def test_numeric_when_simplifier_gives_up() -> None:
+    r = verify(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, simplifier=lambda d: d)
+    assert r.verdict == "numeric", r
+    assert "not a proof" in r.method
+
+
+def test_refuted_with_exact_witness() -> None:
+    lhs, rhs = (x + 1) ** 2, x**2 + 1
+    r = verify(lhs, rhs)
+    assert r.verdict == "refuted"
+    assert r.evaluation["recheck"] == "exact"
+    pt = exact_point(r.witness)
+    assert set(pt) == {"x"} and pt["x"].is_Rational
+    assert (lhs - rhs).subs(x, pt["x"]) != 0  # exact rational arithmetic
+    assert sp.Float(r.evaluation["lhs"], 20) == pytest.approx(float((pt["x"] + 1) ** 2))
+
+
+def test_inconsistent_when_simplifier_lies() -> None:
+    r = verify(x + 1, x + 2, simplifier=lambda d: 0)
+    assert r.verdict == "inconsistent", r
+    assert r.witness is not None and "symbolic engine returned zero" in r.method
+
+
+def _hang(diff):
+    while True:
+        pass
+
+
+def test_undecided_when_nothing_concludes_in_time() -> None:
+    g = sp.Function("g")  # no FunctionFamily: cannot be evaluated numerically
+    start = time.perf_counter()
+    r = verify(g(x) * (x + 1), g(x) * x + g(x), simplifier=_hang, timeout=1)
+    elapsed = time.perf_counter() - start
+    assert r.verdict == "undecided", r
+    assert elapsed < 5, f"hung for {elapsed:.1f} s with timeout=1"
+    assert any("1 s limit" in note for note in r.notes)
+
+
+def test_symbolic_timeout_falls_back_to_numeric() -> None:
+    start = time.perf_counter()
+    r = verify(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, simplifier=_hang, timeout=1)
+    assert time.perf_counter() - start < 5
+    assert r.verdict == "numeric" and "symbolic: timeout" in r.method
+
+
+# ---------------------------------------------------------------- inequalities
+
+@pytest.mark.parametrize("lhs, rel, rhs", [
+    (x**2, ">=", 0), (2 * x * y, "<=", x**2 + y**2), (x**2 + y**2, ">=", 2 * x * y),
+    (a / (1 + a), "<=", 1),
+], ids=["square>=0", "am-gm<=", "am-gm>=", "a/(1+a)<=1"])
+def test_true_inequalities_established(lhs, rel, rhs) -> None:
+    r = verify(lhs, rhs, rel)
+    assert r.verdict in ESTABLISHED, r
+
+
+@pytest.mark.parametrize("lhs, rel, rhs", [(x, "<=", x**2), (x**2, ">=", x)], ids=["<=", ">="])
+def test_false_inequality_refuted_inside_unit_interval(lhs, rel, rhs) -> None:
+    r = verify(lhs, rhs, rel)
+    assert r.verdict == "refuted", r
+    xv = exact_point(r.witness)["x"]
+    assert 0 < xv < 1  # the only real x with x > x^2
+
+
+# ---------------------------------------------------------------- matrices
+
+def test_sampled_matrices_have_declared_structure() -> None:
+    rng = random.Random(3)
+    for _ in range(5):
+        pt = draw_point(MATRICES, [Q + A + S], rng)
+        q, spd, sym = pt[Q], pt[A], pt[S]
+        k = pt[n]
+        assert k in (2, 3) and q.shape == (k, k)
+        assert q.T * q == sp.eye(k)  # exactly orthogonal
+        assert spd == spd.T and sym == sym.T
+        assert all(v.is_Rational for v in list(q) + list(spd) + list(sym))
+        assert spd.is_positive_definite
+
+
+@pytest.mark.parametrize("lhs, rhs, rel, verdicts", [
+    (Q.T * Q, sp.Identity(n), "=", ESTABLISHED),
+    (sp.Trace(Q.T * A * Q), sp.Trace(A), "=", ESTABLISHED),
+    (A.T, A, "=", ESTABLISHED),
+    (sp.Determinant(A), 0, ">=", ESTABLISHED),
+    (sp.Trace(Q * A), sp.Trace(A), "=", ("refuted",)),
+    (sp.Determinant(S), 0, ">=", ("refuted",)),
+    (Q.T, Q, "=", ("refuted",)),
+], ids=["QtQ=I", "trace-invariance", "spd-symmetric", "det-spd>=0", "trace-QA", "det-sym>=0", "Qt=Q"])
+def test_matrix_identities(lhs, rhs, rel, verdicts) -> None:
+    r = verify(lhs, rhs, rel, derivation=MATRICES)
+    assert r.verdict in verdicts, r
+    if r.verdict == "refuted":
+        assert r.witness and "n" in r.witness
+
+
+# ---------------------------------------------------------------- function families
+
+def test_function_family_integral_identity() -> None:
+    shifted = sp.Integral(p(u + y), (u, 0, 1))
+    assert verify(shifted, sp.Integral(p(u), (u, y, y + 1)), derivation=DENSITIES,
+                  points=2).verdict in ESTABLISHED
+    wrong = verify(shifted, sp.Integral(p(u), (u, y, y + 2)), derivation=DENSITIES, points=3)
+    assert wrong.verdict == "refuted"
+    assert wrong.witness["p"].startswith("Lambda(u, exp(")
+
+
+# ---------------------------------------------------------------- assumptions
+
+def test_assumptions_respected() -> None:
+    assert verify(sp.sqrt(a**2), a).verdict == "proved"
+    r = verify(sp.sqrt(x**2), x)
+    assert r.verdict == "refuted"
+    assert exact_point(r.witness)["x"] < 0
+
+
+def test_symbols_without_assumptions_are_complex() -> None:
+    pt = draw_point(SCALARS, [z + w], random.Random(0))
+    assert all(not v.is_real for v in pt.values())
+    r = verify(sp.sqrt(z**2), z)  # true for Re z > 0 only
+    assert r.verdict == "refuted"
+    assert sp.im(exact_point(r.witness)["z"]) != 0
+    assert verify(sp.exp(sp.log(z)), z).verdict == "proved"
+
+
+# ---------------------------------------------------------------- check.run end to end
+
+def _normal_mean(rng: np.random.Generator, size: int, mu: float, s: float) -> np.ndarray:
+    return mu + s * rng.standard_normal(size)
+
+
+mu, sd = sp.Symbol("mu", real=True), sp.Symbol("s", positive=True)
+DEMO = Derivation(
+    "test.demo", "a small derivation", "test lecture", "1.2", ("1.2.1", "1.2.2"),
+    steps=(
+        Step((x + 1) ** 2, x**2 + 2 * x + 1, "expand the square", "1.2.1",
+             printed=Printed(rhs=x**2 + x + 1, note="cross term printed as x instead of 2x")),
+        Step(sp.sqrt(a**2) + mu, a + mu, "a > 0", "1.2.2",
+             printed=Printed(rhs=a + mu, note="printed form is in fact right")),
+    ),
+    claims=(Claim("normal mean", "mean", mu, _normal_mean,
+                  cases=({"mu": 1.0, "s": 0.5}, {"mu": -2.0, "s": 1.0}), equation="1.2.2",
+                  samples=20_000),),
+)
+
+TOP_KEYS = {"tool", "version", "seed", "options", "derivations", "summary"}
+DERIVATION_KEYS = {"id", "title", "source", "verdict", "steps", "monte_carlo", "errata"}
+STEP_KEYS = {"index", "equation", "lhs_latex", "rhs_latex", "relation", "justification",
+             "verdict", "method", "seconds", "difference_latex", "witness"}
+MC_KEYS = {"name", "parameters", "expected", "estimate", "stderr", "n", "p_value",
+           "min_detectable_rel_error", "verdict"}
+ERRATA_KEYS = {"equation", "printed_latex", "corrected_latex", "verdict", "witness"}
+SUMMARY_KEYS = {"derivations", "passed", "failed", "undecided", "steps", "errata", "seconds"}
+
+
+@pytest.fixture(scope="module")
+def demo_runs() -> tuple[dict, dict]:
+    one = run([DEMO], Options(seed=11, jobs=1, cache=False))
+    two = run([DEMO], Options(seed=11, jobs=2, cache=False))
+    return one, two
+
+
+def test_json_contract_keys(demo_runs) -> None:
+    report = demo_runs[0]
+    assert TOP_KEYS <= set(report) and report["tool"] == "lecturecheck" and report["seed"] == 11
+    (d,) = report["derivations"]
+    assert DERIVATION_KEYS <= set(d)
+    assert d["source"] == {"lecture": "test lecture", "section": "1.2", "equations": ["1.2.1", "1.2.2"]}
+    assert d["verdict"] in ("pass", "fail", "undecided")
+    assert all(STEP_KEYS <= set(s) for s in d["steps"]) and len(d["steps"]) == 2
+    assert all(MC_KEYS <= set(m) for m in d["monte_carlo"]) and len(d["monte_carlo"]) == 2
+    assert all(ERRATA_KEYS <= set(e) for e in d["errata"]) and len(d["errata"]) == 2
+    assert SUMMARY_KEYS <= set(report["summary"])
+    json.dumps(report)  # serialisable as is
+
+
+def test_run_verdicts_and_errata(demo_runs) -> None:
+    report = demo_runs[0]
+    (d,) = report["derivations"]
+    assert [s["verdict"] for s in d["steps"]] == ["proved", "proved"]
+    assert [m["verdict"] for m in d["monte_carlo"]] == ["consistent", "consistent"]
+    assert d["verdict"] == "pass"
+    wrong, right = d["errata"]
+    assert wrong["verdict"] == "refuted" and wrong["is_erratum"] and wrong["witness"]
+    assert wrong["corrected_verdict"] == "proved"
+    assert right["verdict"] == "proved" and not right["is_erratum"]  # not an erratum: printed is right
+    listed = errata(report)
+    assert [(e["derivation"], e["equation"]) for e in listed] == [("test.demo", "1.2.1")]
+    assert report["summary"]["errata"] == 1 and report["summary"]["passed"] == 1
+
+
+def test_same_seed_byte_identical_across_jobs(demo_runs) -> None:
+    one, two = demo_runs
+    assert json.dumps(one) == json.dumps(two)
+    assert one["summary"]["seconds"] is None and all(
+        s["seconds"] is None for s in one["derivations"][0]["steps"])
+
+
+def test_different_seed_changes_monte_carlo(demo_runs) -> None:
+    other = run([DEMO], Options(seed=12, jobs=2, cache=False, points=1))
+    assert other["derivations"][0]["monte_carlo"][0]["estimate"] != \
+        demo_runs[0]["derivations"][0]["monte_carlo"][0]["estimate"]
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("timeout", 0, "positive number of seconds"),
+    ("timeout", -1.0, "positive number of seconds"),
+    ("jobs", 0, "integer >= 1"),
+    ("samples", 10, "integer >= 100"),
+    ("alpha", 0.0, "0 < alpha < 1"),
+    ("alpha", 1.5, "0 < alpha < 1"),
+    ("seed", -3, "non-negative integer"),
+    ("points", 0, "integer >= 1"),
+])
+def test_invalid_options_raise(option, value, expected) -> None:
+    with pytest.raises(InvalidOption) as info:
+        Options(**{option: value})
+    msg = str(info.value)
+    assert f"{option}={value!r}" in msg and expected in msg, msg
+    assert isinstance(info.value, LectureCheckError)
+
+
+# ---------------------------------------------------------------- derivations.testing
+
+BROKEN = Derivation("test.broken", "broken", "test", "0", ("0.1",),
+                    (Step((x + 1) ** 2, x**2 + 1, "forgot the cross term", "0.1"),),
+                    claims=(Claim("biased mean", "mean", mu + sd / 10, _normal_mean,
+                                  cases=({"mu": 1.0, "s": 1.0},), samples=50_000),))
+
+
+def test_assert_step_holds_passes_and_explains_failure() -> None:
+    assert_step_holds(DEMO, 0)
+    with pytest.raises(AssertionError) as info:
+        assert_step_holds(BROKEN, 0)
+    msg = str(info.value)
+    for part in ("test.broken step 0", "eq. 0.1", "forgot the cross term", "verdict refuted",
+                 "simplified difference", "witness:", "x="):
+        assert part in msg, msg
+
+
+def test_assert_derivation_passes_lists_every_failure() -> None:
+    assert assert_derivation_passes(DEMO, Options(jobs=2, cache=False))["verdict"] == "pass"
+    with pytest.raises(AssertionError) as info:
+        assert_derivation_passes(BROKEN, Options(jobs=2, cache=False))
+    msg = str(info.value)
+    assert "2 failure(s)" in msg and "verdict refuted" in msg and "verdict contradicted" in msg, msg
+
+
+def test_testing_module_doctests() -> None:
+    import doctest
+
+    import derivations.testing
+
+    result = doctest.testmod(derivations.testing)
+    assert result.attempted > 0 and result.failed == 0, result
