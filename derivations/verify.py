@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+import mpmath
 import sympy as sp
 
 from .isolate import ChildFailed, TimedOut, run_limited
@@ -140,8 +141,6 @@ def _evaluate(expr, point, prec):
 def _quad(integral, prec):
     """A closed definite integral by mpmath quadrature at ``prec`` digits (much faster than
     ``Integral.evalf``); falls back to evalf if the integrand cannot be translated."""
-    import mpmath
-
     try:
         f = sp.lambdify([], integral, modules="mpmath")
         with mpmath.workdps(prec + 10):
@@ -159,10 +158,12 @@ def _n(value, prec):
     return value.evalf(prec) if isinstance(value, sp.MatrixBase) else sp.N(value, prec)
 
 
-def _magnitude(x) -> float:
+def _magnitude(x):
+    """|x| (max over matrix entries) as an mpmath number: no overflow for huge values."""
     if isinstance(x, sp.MatrixBase):
-        return max((_magnitude(v) for v in x), default=0.0)
-    return abs(complex(x))
+        return max((_magnitude(v) for v in x), default=mpmath.mpf(0))
+    return abs(mpmath.mpmathify(complex(x))) if abs(x) < 1e300 else \
+        mpmath.mpf(sp.Abs(x).evalf(PRECISION))
 
 
 def _finite(x) -> bool:
@@ -178,16 +179,18 @@ def _infinite(x) -> bool:
 
 
 def _compare(lv, rv, relation, tol) -> tuple[bool, float]:
-    """(agree, relative discrepancy) of two evaluated sides."""
-    if relation == "=":
-        gap = _magnitude(sp.N(lv - rv, PRECISION))
-        scale = max(_magnitude(lv), _magnitude(rv))
-        rel = gap / scale if scale > 0 else gap
-        return rel <= tol or gap <= 10.0 ** (-PRECISION + 10), rel
-    lo, hi = (lv, rv) if relation == "<=" else (rv, lv)
-    excess = float(sp.re(sp.N(lo - hi, PRECISION)))
-    scale = max(_magnitude(lv), _magnitude(rv), 1e-300)
-    return excess <= tol * scale, max(excess, 0.0) / scale
+    """(agree, relative discrepancy) of two evaluated sides (magnitudes in mpmath, so sides
+    as large as a divergent quadrature's result still compare)."""
+    with mpmath.workdps(PRECISION):
+        if relation == "=":
+            gap = _magnitude(sp.N(lv - rv, PRECISION))
+            scale = max(_magnitude(lv), _magnitude(rv))
+            rel = gap / scale if scale > 0 else gap
+            return bool(rel <= tol or gap <= mpmath.mpf(10) ** (-PRECISION + 10)), float(rel)
+        lo, hi = (lv, rv) if relation == "<=" else (rv, lv)
+        excess = mpmath.mpf(sp.re(sp.N(lo - hi, PRECISION)))
+        scale = max(_magnitude(lv), _magnitude(rv), mpmath.mpf(1e-300))
+        return bool(excess <= tol * scale), float(max(excess, 0) / scale)
 
 
 def _exact_difference(lhs, rhs, point):

@@ -30,22 +30,35 @@ class Estimate:
 class _Moments:
     """Streaming shifted power sums (shift = first chunk's mean) for mean/variance and their SEs."""
 
-    def __init__(self) -> None:
+    def __init__(self, fourth: bool = True) -> None:
         self.n = 0
         self.shift: float | None = None
         self.s = np.zeros(4)
+        self.fourth = fourth  # third and fourth sums only for the variance's standard error
+        self._y = self._p = np.empty(0)
 
     def add(self, x: np.ndarray) -> None:
         x = np.asarray(x, dtype=np.float64).ravel()
         if x.size == 0:
             return
-        if not np.all(np.isfinite(x)):
-            raise ValueError("sampler returned non-finite values")
         if self.shift is None:
             self.shift = float(x.mean())
-        y = x - self.shift
-        y2 = y * y
-        self.s += (y.sum(), y2.sum(), (y2 * y).sum(), (y2 * y2).sum())
+        if self._y.size < x.size:  # scratch buffers reused across chunks (no per-chunk allocation)
+            self._y, self._p = np.empty(x.size), np.empty(x.size)
+        y, p = self._y[:x.size], self._p[:x.size]
+        np.subtract(x, self.shift, out=y)
+        s1 = y.sum()
+        np.multiply(y, y, out=p)
+        s2 = p.sum()
+        s3 = s4 = 0.0
+        if self.fourth:
+            np.multiply(p, y, out=y)
+            s3 = y.sum()
+            np.multiply(p, p, out=y)
+            s4 = y.sum()
+        if not math.isfinite(s1 + s2 + s3 + s4):  # nan/inf in any sample reaches the sums
+            raise ValueError("sampler returned non-finite values")
+        self.s += (s1, s2, s3, s4)
         self.n += x.size
 
     def mean(self) -> Estimate:
@@ -69,7 +82,7 @@ def estimate(sampler: Callable[[np.random.Generator, int], np.ndarray], statisti
     """Stream ``n`` samples from ``sampler(rng, size)`` in chunks and estimate ``statistic``."""
     if n < 2:
         raise ValueError(f"samples={n}, expected at least 2")
-    acc = _Moments()
+    acc = _Moments(fourth=statistic == "variance")
     left = n
     while left > 0:
         size = min(chunk, left)
