@@ -74,6 +74,12 @@ TIMEOUT = _float_in(lambda v: v > 0, "a positive number of seconds")
 ALPHA = _float_in(lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
 
+def _targets(p: argparse.ArgumentParser, json_help: str) -> None:
+    p.add_argument("targets", nargs="*", metavar="ID",
+                   help="derivation ids (default: all registered)")
+    p.add_argument("--json", action="store_true", help=json_help)
+
+
 def _run_options(p: argparse.ArgumentParser, *, mc: bool) -> None:
     """Options shared by the commands that run the verifier."""
     p.add_argument("--seed", type=SEED, default=0, metavar="N",
@@ -109,16 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_list)
 
     p = sub.add_parser("check", help="verify steps, printed forms and Monte Carlo claims")
-    p.add_argument("targets", nargs="*", metavar="ID",
-                   help="derivation ids (default: all registered)")
-    p.add_argument("--json", action="store_true", help="print the JSON result contract only")
+    _targets(p, json_help="print the JSON result contract only")
     _run_options(p, mc=True)
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("errata", help="printed forms refuted while the corrected step verifies")
-    p.add_argument("targets", nargs="*", metavar="ID",
-                   help="derivation ids (default: all registered)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _targets(p, json_help="machine-readable output")
     _run_options(p, mc=False)
     p.set_defaults(handler=cmd_errata)
 

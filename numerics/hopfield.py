@@ -32,10 +32,11 @@ True
 from __future__ import annotations
 
 import math
-import operator
 from typing import Callable
 
 import numpy as np
+
+from .checks import count
 
 __all__ = [
     "BLOCK_SPINS", "random_patterns", "hebbian_couplings", "scaled_fields", "local_fields", "sgn_update",
@@ -52,24 +53,13 @@ BERRY_ESSEEN = 0.4748  # Shevtsova (2011): sup |F_n - Φ| ≤ 0.4748 ρ / (σ³ 
 
 # ---------------------------------------------------------------- parameter checks
 
-def _count(name: str, value, low: int) -> int:
-    """``value`` as an int ``>= low`` or a ValueError naming it."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name}={value!r}, expected an integer >= {low}")
-    try:
-        v = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name}={value!r}, expected an integer >= {low}") from None
-    if v < low:
-        raise ValueError(f"{name}={value!r}, expected an integer >= {low}")
-    return v
 
 
 def _network(N, K, size=None) -> tuple[int, int, int | None]:
     """Validate a network size: ``N >= 2`` neurons, ``K >= 1`` patterns, ``size >= 0``."""
-    n = _count("N", N, 2)
-    k = _count("K", K, 1)
-    s = None if size is None else _count("size", size, 0)
+    n = count("N", N, 2)
+    k = count("K", K, 1)
+    s = None if size is None else count("size", size, 0)
     return n, k, s
 
 

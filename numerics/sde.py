@@ -22,9 +22,10 @@ Example:
 from __future__ import annotations
 
 import math
-import operator
 
 import numpy as np
+
+from .checks import count
 
 __all__ = [
     "ou_mean", "ou_variance", "ou_exact", "ou_euler_maruyama", "ou_em_moments", "ou_em_bias",
@@ -55,25 +56,8 @@ def _check(x0: float | None = None, kappa: float | None = None, sigma: float | N
     if t is not None and not number("t", t) >= 0:
         raise ValueError(f"t={t!r}, expected t >= 0")
     if size is not None:
-        if isinstance(size, bool):
-            raise ValueError(f"size={size!r}, expected an integer >= 0")
-        try:
-            n = operator.index(size)
-        except TypeError:
-            raise ValueError(f"size={size!r}, expected an integer >= 0") from None
-        if n < 0:
-            raise ValueError(f"size={size!r}, expected an integer >= 0")
-    if steps is None:
-        return None
-    if isinstance(steps, bool):
-        raise ValueError(f"steps={steps!r}, expected an integer >= 1")
-    try:
-        k = operator.index(steps)
-    except TypeError:
-        raise ValueError(f"steps={steps!r}, expected an integer >= 1") from None
-    if k < 1:
-        raise ValueError(f"steps={steps!r}, expected an integer >= 1")
-    return k
+        count("size", size, 0)
+    return None if steps is None else count("steps", steps, 1)
 
 
 # ---------------------------------------------------------------- continuous moments

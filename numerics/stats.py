@@ -42,20 +42,24 @@ class _Moments:
         if x.size == 0:
             return
         if self.shift is None:
-            self.shift = float(x.mean())
+            with np.errstate(invalid="ignore", over="ignore"):
+                self.shift = float(x.mean())
+            if not math.isfinite(self.shift):
+                raise ValueError("sampler returned non-finite values")
         if self._y.size < x.size:  # scratch buffers reused across chunks (no per-chunk allocation)
             self._y, self._p = np.empty(x.size), np.empty(x.size)
         y, p = self._y[:x.size], self._p[:x.size]
-        np.subtract(x, self.shift, out=y)
-        s1 = y.sum()
-        np.multiply(y, y, out=p)
-        s2 = p.sum()
-        s3 = s4 = 0.0
-        if self.fourth:
-            np.multiply(p, y, out=y)
-            s3 = y.sum()
-            np.multiply(p, p, out=y)
-            s4 = y.sum()
+        with np.errstate(invalid="ignore", over="ignore"):  # non-finite input is caught below
+            np.subtract(x, self.shift, out=y)
+            s1 = y.sum()
+            np.multiply(y, y, out=p)
+            s2 = p.sum()
+            s3 = s4 = 0.0
+            if self.fourth:
+                np.multiply(p, y, out=y)
+                s3 = y.sum()
+                np.multiply(p, p, out=y)
+                s4 = y.sum()
         if not math.isfinite(s1 + s2 + s3 + s4):  # nan/inf in any sample reaches the sums
             raise ValueError("sampler returned non-finite values")
         self.s += (s1, s2, s3, s4)
