@@ -130,8 +130,7 @@ def _evaluate(expr, point, prec):
     """
     value = explicit(substitute(expr, point))
     value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
-    value = value.replace(lambda e: isinstance(e, sp.Integral) and not e.free_symbols,
-                          lambda e: _quad(e, prec))
+    value = value.replace(lambda e: _is_integral(e) and not e.free_symbols, lambda e: _integral_value(e, prec))
     out = _n(value, prec)
     if not _finite(out) and not _infinite(out) and hasattr(value, "doit"):
         out = _n(value.doit(integrals=False), prec)
@@ -142,16 +141,48 @@ def _quad(integral, prec):
     """A closed definite integral by mpmath quadrature at ``prec`` digits (much faster than
     ``Integral.evalf``); falls back to evalf if the integrand cannot be translated."""
     try:
-        f = sp.lambdify([], integral, modules="mpmath")
         with mpmath.workdps(prec + 10):
-            value = f()
+            if len(integral.limits) == 1 and len(integral.limits[0]) == 3:
+                # one variable: quadrature of the integrand (works for Integral subclasses too)
+                x, a, b = integral.limits[0]
+                f = sp.lambdify(x, integral.function, modules="mpmath")
+                value = mpmath.quad(f, [_mp_limit(a), _mp_limit(b)])
+            else:
+                value = sp.lambdify([], integral, modules="mpmath")()
         value = mpmath.mpmathify(value)
+        if mpmath.isinf(value) and mpmath.im(value) == 0:
+            return sp.oo if value > 0 else -sp.oo  # a divergent integral is evidence too
         if not mpmath.isfinite(value):
             return integral
         return sp.Float(value, prec) if mpmath.im(value) == 0 else \
             sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
     except Exception:  # noqa: BLE001 - fall back to sympy's own evalf of the integral
         return integral
+
+
+def _is_integral(e) -> bool:
+    """sympy Integrals and other integrals with limits (AddWithLimits that are not Sums)."""
+    from sympy.concrete.expr_with_limits import AddWithLimits
+
+    return isinstance(e, sp.Integral) or (isinstance(e, AddWithLimits) and not isinstance(e, sp.Sum))
+
+
+def _integral_value(e, prec):
+    """sympy Integrals go to mpmath quadrature; an integral class with its own evalf (e.g. a
+    closed form for a family of priors) is asked first, quadrature only if it has no answer."""
+    if not isinstance(e, sp.Integral):
+        own = e.evalf(prec)
+        if _finite(own):
+            return own
+    return _quad(e, prec)
+
+
+def _mp_limit(v):
+    if v == sp.oo:
+        return mpmath.inf
+    if v == -sp.oo:
+        return -mpmath.inf
+    return mpmath.mpmathify(sp.N(v, mpmath.mp.dps))
 
 
 def _n(value, prec):
