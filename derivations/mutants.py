@@ -36,6 +36,7 @@ import sympy as sp
 
 from .isolate import ChildFailed, TimedOut, run_limited
 from .model import Derivation, Step
+from .points import as_expr
 from .verify import _is_zero, _symbolic, default_simplify, numeric_check, step_seed
 
 KINDS = ("sign-flip", "scale-term", "exponent", "swap-symbols", "drop-term")
@@ -139,7 +140,7 @@ def _term_sites(expr) -> list[tuple[tuple[int, ...], tuple[int, ...], int]]:
 
 def _side_sites(kind: str, expr, side: str, max_sites: int) -> list[tuple[str, Any]]:
     """(site, mutated side) pairs of one ``kind`` on one side of a step."""
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     out: list[tuple[str, Any]] = []
     if kind == "sign-flip":
         out.append((side, -expr))
@@ -167,7 +168,7 @@ def _side_sites(kind: str, expr, side: str, max_sites: int) -> list[tuple[str, A
         shape_syms: set = set()
         for m in expr.atoms(sp.MatrixSymbol):
             for dim in m.shape:
-                shape_syms |= sp.sympify(dim).free_symbols
+                shape_syms |= as_expr(dim).free_symbols
         free = sorted((s for s in expr.free_symbols if s not in shape_syms), key=lambda s: s.name)
         pairs = [(a, b) for i, a in enumerate(free) for b in free[i + 1:] if _compatible(a, b)]
         for a, b in _spread(pairs, max_sites):
@@ -199,7 +200,7 @@ def mutants(step: Step, *, kinds: Sequence[str] = KINDS, max_sites: int = MAX_SI
     the expression); a mutant structurally equal to the original is skipped.
     """
     out: list[Mutant] = []
-    rhs, lhs = sp.sympify(step.rhs), sp.sympify(step.lhs)
+    rhs, lhs = as_expr(step.rhs), as_expr(step.lhs)
     for kind in kinds:
         if kind == "sign-flip" and _is_zero(rhs) and _is_add(lhs):
             # ``a + b = 0`` -> ``-(a + b) = 0`` says the same; flip one term instead
@@ -251,8 +252,8 @@ def _implied_swap(derivation: Derivation, step: Step, m: Mutant) -> str | None:
         return None
     side, pair = m.site.split(":", 1)
     names = pair.split("<->")
-    other = sp.sympify(step.rhs if side == "lhs" else step.lhs)
-    changed = sp.sympify(step.lhs if side == "lhs" else step.rhs)
+    other = as_expr(step.rhs if side == "lhs" else step.lhs)
+    changed = as_expr(step.lhs if side == "lhs" else step.rhs)
     by_name = {x.name: x for x in changed.free_symbols if hasattr(x, "name")}
     if len(names) != 2 or not all(n in by_name for n in names):
         return None
@@ -263,8 +264,8 @@ def _implied_swap(derivation: Derivation, step: Step, m: Mutant) -> str | None:
             and derivation.ranges.get(a) == derivation.ranges.get(b)
             and derivation.dimensions.get(a) == derivation.dimensions.get(b))
     symmetric = (other.xreplace(swap) == other
-                 and {sp.sympify(c).xreplace(swap) for c in step.constraints} ==
-                 {sp.sympify(c) for c in step.constraints}
+                 and {as_expr(c).xreplace(swap) for c in step.constraints} ==
+                 {as_expr(c) for c in step.constraints}
                  and (step.domain or {}).get(a) == (step.domain or {}).get(b))
     if same and symmetric:
         return (f"implied by the step: the {'rhs' if side == 'lhs' else 'lhs'} is symmetric in "
@@ -276,7 +277,7 @@ def _equivalent(step: Step, m: Mutant) -> str | None:
     """Why ``m`` is not a real mutant (SymPy proves it harmless), or None."""
     side_changed = "lhs" if m.site.startswith("lhs") else "rhs"
     orig, new = (step.lhs, m.lhs) if side_changed == "lhs" else (step.rhs, m.rhs)
-    if _is_zero(default_simplify(sp.sympify(new) - sp.sympify(orig))):
+    if _is_zero(default_simplify(as_expr(new) - as_expr(orig))):
         return f"SymPy proves the mutated {side_changed} equal to the original"
     if step.relation == "=":
         return None

@@ -38,6 +38,7 @@ from sympy.printing.pycode import PythonCodePrinter
 from numerics import hopfield
 
 from ..model import Claim, Derivation, FunctionFamily, Printed, Step
+from ..points import as_expr
 
 LECTURE = "Elena Agliari: Information Processing in Hebbian Networks"
 
@@ -159,7 +160,7 @@ class FiniteSum(sp.Sum):
         f = self.function.doit(**hints) if hints.get("deep", True) else self.function
         limits = []
         for var, lo, hi in self.limits:
-            lo, hi = sp.sympify(lo).doit(), sp.sympify(hi).doit()
+            lo, hi = as_expr(lo).doit(), as_expr(hi).doit()
             if not (lo.is_Integer and hi.is_Integer):
                 return self.func(f, *self.limits)
             if hi < lo - 1:  # Karr's convention for reversed ranges: let SymPy handle it
