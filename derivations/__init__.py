@@ -1,15 +1,54 @@
 """lecturecheck: symbolic-plus-numeric checking of lecture derivations.
 
-Public API: :func:`check` runs one or more derivations and returns the JSON-contract dict.
+The public face: :func:`check` runs derivations and returns the JSON-contract dict
+(DESIGN §4); :class:`Derivation`, :class:`Step`, :class:`Claim` (and :class:`Printed`,
+:class:`Matrix`, :class:`FunctionFamily`) declare them.  Nothing in the package shadows these
+names: the runner lives in :mod:`derivations.run`, the verifier in :mod:`derivations.verify`.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x", real=True)
+>>> d = Derivation("demo.square", "square", "demo", "0", ("0.1",),
+...                (Step((x + 1)**2, x**2 + 2*x + 1, "expand", "0.1", id="expand"),))
+>>> check(d, seed=0, cache=False)["derivations"][0]["steps"][0]["verdict"]
+'proved'
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import Any
+
+from ._version import __version__
+from .errors import LectureCheckError
+from .model import Claim, Derivation, FunctionFamily, Matrix, Printed, Step
+
+__all__ = ["__version__", "check", "Claim", "Derivation", "FunctionFamily", "LectureCheckError",
+           "Matrix", "Printed", "Step"]
 
 
-def check(derivation, **options):
-    """Check one :class:`~derivations.model.Derivation` (or a list); return the report dict."""
-    from .check import Options, run
+def check(derivations: Any, **options: Any) -> dict:
+    """Check a :class:`Derivation`, a registered id, or a list of them; return the report dict.
 
-    ds = derivation if isinstance(derivation, (list, tuple)) else [derivation]
-    return run(ds, Options(**options))
+    ``options`` are those of :class:`derivations.run.Options` (``seed``, ``timeout``, ``jobs``,
+    ``mc``, ``samples``, ``alpha``, ``cache``, ``strict``, …); misuse raises a
+    :class:`LectureCheckError` naming the argument and what is valid.
+    """
+    from .errors import InvalidOption
+    from .registry import get
+    from .run import Options, run
+
+    items = derivations if isinstance(derivations, (list, tuple)) else [derivations]
+    resolved = []
+    for item in items:
+        if isinstance(item, str):
+            resolved.append(get(item))
+        elif isinstance(item, Derivation):
+            resolved.append(item)
+        else:
+            raise InvalidOption(f"derivations={item!r} ({type(item).__name__}): expected a "
+                                "Derivation, a registered id such as 'mallat.tweedie', or a list "
+                                "of them")
+    try:
+        opts = Options(**options)
+    except TypeError as exc:
+        raise InvalidOption(f"check(): {exc}; valid options: "
+                            + ", ".join(Options.__dataclass_fields__)) from None
+    return run(resolved, opts)

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
-from . import __version__
+from ._version import __version__
 from .errors import LectureCheckError, UnknownDerivation
 
 PROG = "lecturecheck"
@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="verify steps, printed forms and Monte Carlo claims")
     _targets(p, json_help="print the JSON result contract only")
     _run_options(p, mc=True)
+    p.add_argument("--strict", action="store_true",
+                   help="fail any step weaker than proved/exhaustive (numeric is not a proof)")
     p.set_defaults(handler=cmd_check)
 
     p = sub.add_parser("errata", help="printed forms refuted while the corrected step verifies")
@@ -153,11 +155,12 @@ def _select(command: str, targets: Sequence[str]) -> list:
 
 
 def _options(args: argparse.Namespace, *, mc: bool):
-    from .check import Options
+    from .run.runner import Options
 
     return Options(seed=args.seed, timeout=args.timeout, jobs=args.jobs, cache=args.cache,
                    mc=mc and args.mc, samples=getattr(args, "samples", None),
-                   alpha=getattr(args, "alpha", 1e-6), timings=getattr(args, "timings", False))
+                   alpha=getattr(args, "alpha", 1e-6), timings=getattr(args, "timings", False),
+                   strict=getattr(args, "strict", False))
 
 
 def _print_json(obj: Any) -> None:
@@ -224,7 +227,7 @@ def _exit_status(result: dict) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``lecturecheck check``: run steps, printed forms and Monte Carlo claims."""
-    from .check import run
+    from .run.runner import run
 
     derivations = _select(args.command, args.targets)
     result = run(derivations, _options(args, mc=True), progress=not args.json)
@@ -260,7 +263,7 @@ def format_check(result: dict) -> list[str]:
             if s["verdict"] == "proved":
                 continue
             label = f"({s['equation']})" if s["equation"] else "(unlabelled)"
-            line = f"          step {s['index']} {label} {s['verdict']}: {_short(s['method'], 140)}"
+            line = f"          step {s['id']} {label} {s['verdict']}: {_short(s['method'], 140)}"
             if s["witness"]:
                 line += f"; witness {_short(_witness(s['witness']), 60)}"
             out.append(line)
@@ -291,7 +294,7 @@ def format_check(result: dict) -> list[str]:
 
 def cmd_errata(args: argparse.Namespace) -> int:
     """``lecturecheck errata``: printed forms refuted while the corrected step verifies."""
-    from .check import errata, run
+    from .run.runner import errata, run
 
     derivations = _select(args.command, args.targets)
     found = errata(run(derivations, _options(args, mc=False), progress=not args.json))

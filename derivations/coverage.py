@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .check import ESTABLISHED
+from .model import ESTABLISHED
 from .errors import InputError
 
 STATUSES = ("verified", "erratum", "definition", "not-encoded", "unverified")
@@ -183,7 +183,7 @@ def coverage_of_file(path: str | Path, opts=None, *, progress: bool = False) -> 
     """Read the notes at ``path``, check every registered derivation (no Monte Carlo), report."""
     from dataclasses import replace
 
-    from .check import Options, run
+    from .run.runner import Options, run
     from .registry import all_derivations
 
     text = read_notes(path)  # fail fast, before any verification

@@ -5,18 +5,22 @@
   another with ``HYPOTHESIS_PROFILE=<name>`` (``lecturecheck-thorough``: 25 examples).
 * ``@pytest.mark.slow`` tests are skipped (with a visible reason) unless selected with
   ``-m slow`` or ``LECTURECHECK_SLOW=1``.
-* ``catalog_report``: ``run(all_derivations(), Options(jobs=2, cache=False))`` computed once
-  per session and shared by the generic catalog tests.
+* Catalog results are computed per derivation, on demand, by :mod:`derivations.testing.checks`
+  (no fixture checks the whole catalog).
 """
 from __future__ import annotations
 
 import os
 
 import pytest
+from pathlib import Path
+
 from hypothesis import HealthCheck, Phase, settings
 
-from derivations.check import Options, run
-from derivations.registry import all_derivations
+from derivations.testing import checks
+
+checks.GOLDEN = Path(__file__).resolve().parent / "golden" / "verdicts.json"
+
 
 _PHASES = (Phase.explicit, Phase.generate)  # no shrinking: a Monte Carlo example costs ~1 s
 settings.register_profile("lecturecheck", derandomize=True, max_examples=3, deadline=None,
@@ -35,15 +39,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def catalog_report() -> dict:
-    """The JSON-contract report of the whole registered catalog (one run per session)."""
-    return run(all_derivations(), Options(jobs=2, cache=False))
-
-
-@pytest.fixture(scope="session")
-def catalog_entries(catalog_report: dict) -> dict[str, dict]:
-    """Report entries of ``catalog_report`` keyed by derivation id."""
-    return {d["id"]: d for d in catalog_report["derivations"]}

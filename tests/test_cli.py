@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -58,9 +57,9 @@ def fixture_catalog(name: str) -> tuple:
             steps=(
                 Step(sigma**2 * sp.Integral(sp.exp(-2 * kappa * (t - u)), (u, 0, t)), ou_var,
                      "Itô isometry", "6.3.5",
-                     printed=Printed(rhs=sigma**2 / (2 * kappa), note="drops 1 - e^{-2 kappa t}")),
+                     printed=Printed(rhs=sigma**2 / (2 * kappa), note="drops 1 - e^{-2 kappa t}"), id="s0"),
                 Step(sp.exp(2 * t) * (1 - sp.exp(-2 * t)), sp.exp(2 * t) - 1,
-                     "rescale y_t = e^t x_t", "6.3.13"),
+                     "rescale y_t = e^t x_t", "6.3.13", id="s1"),
             ),
             claims=(Claim("ou_variance", "variance", ou_var, _ou_variance_sampler,
                           cases=({"kappa": 1.0, "sigma": 0.5, "t": 0.7},), equation="6.3.5",
@@ -71,16 +70,16 @@ def fixture_catalog(name: str) -> tuple:
             id="fixture.broken", title="a wrong step", lecture="Mezard", section="7.2",
             equations=("7.2.10", "7.3.11", "9.9.9"),
             steps=(
-                Step(x**2 / 2, x**2, "deliberately wrong", "7.2.10"),
+                Step(x**2 / 2, x**2, "deliberately wrong", "7.2.10", id="s2"),
                 Step((x + 1)**2 - 1, x**2 + 2 * x, "expand", "7.3.11",
-                     printed=Printed(rhs=x * (x + 2), note="the same polynomial, factored")),
-                Step(x + x, 2 * x, "label absent from the notes", "9.9.9"),
+                     printed=Printed(rhs=x * (x + 2), note="the same polynomial, factored"), id="s3"),
+                Step(x + x, 2 * x, "label absent from the notes", "9.9.9", id="s4"),
             ))
         return (ou, broken)
     if name == "slow":
         return (Derivation(
             id="fixture.slow", title="a Monte Carlo claim that blocks", lecture="none",
-            section="0", equations=(), steps=(Step(x, x, "trivial"),),
+            section="0", equations=(), steps=(Step(x, x, "trivial", id="s5"),),
             claims=(Claim("blocks", "mean", sp.Integer(0), _slow_sampler, cases=({},)),)),)
     if name == "dup":
         d = fixture_catalog("basic")[0]
@@ -95,14 +94,7 @@ def install_fixture_catalog(names: str) -> None:
     """Make the registry load the fixture modules ``names`` (comma-separated) only."""
     from derivations import registry
 
-    modules = []
-    for name in names.split(","):
-        mod = types.ModuleType(f"derivations.catalog.fixture_{name}")
-        mod.DERIVATIONS = fixture_catalog(name)
-        sys.modules[mod.__name__] = mod
-        modules.append(f"fixture_{name}")
-    registry.CATALOG_MODULES = tuple(modules)
-    registry._REGISTRY.clear()
+    registry.use(registry.FixedRegistry(d for name in names.split(",") for d in fixture_catalog(name)))
 
 
 _BOOT = """
@@ -292,7 +284,7 @@ def test_list_real_catalog_matches_registry(runs):
 
 # ---------------------------------------------------------------- check
 
-STEP_KEYS = {"index", "equation", "lhs_latex", "rhs_latex", "relation", "justification",
+STEP_KEYS = {"id", "index", "equation", "lhs_latex", "rhs_latex", "relation", "justification",
              "verdict", "method", "seconds", "difference_latex", "witness"}
 MC_KEYS = {"name", "parameters", "expected", "estimate", "stderr", "n", "p_value",
            "min_detectable_rel_error", "verdict"}
@@ -378,7 +370,7 @@ def test_errata_json_is_exactly_the_contract_list(runs):
     e = found[0]
     assert {"equation", "derivation", "printed_latex", "corrected_latex", "verdict",
             "witness"} <= set(e) <= {"equation", "derivation", "printed_latex", "corrected_latex",
-                                     "verdict", "witness", "evaluation", "note"}
+                                     "verdict", "witness", "evaluation", "note", "step"}
     assert (e["equation"], e["derivation"], e["verdict"]) == ("6.3.5", "fixture.ou", "refuted")
     assert set(e["witness"]) == {"kappa", "sigma", "t"}
 
@@ -397,7 +389,7 @@ def test_internal_error_is_one_line_exit_3(runs):
     proc = runs["dup"]  # duplicate ids: the registry refuses
     assert proc.returncode == 3
     line = one_error_line(proc)
-    assert line.startswith("lecturecheck: internal error: ValueError") and "duplicate" in line
+    assert line.startswith("lecturecheck: internal error: CatalogError") and "duplicate" in line
     assert "LECTURECHECK_DEBUG" in line
 
 

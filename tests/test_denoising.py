@@ -15,9 +15,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.catalog.mallat import (_DIVERGENT, PriorIntegral, _gaussian_mixture_prior,
-                                        _gaussian_moments)
-from numerics import denoising as dn
+from derivations.symbolic.prior_integral import DIVERGENT as _DIVERGENT
+from derivations.symbolic.prior_integral import PriorIntegral
+from derivations.symbolic.prior_integral import _gaussian_moments
+from derivations.symbolic.prior_integral import gaussian_mixture_prior as _gaussian_mixture_prior
+from numerics.samplers import denoising as dn
 
 Z = 6.0  # standard errors; two-sided false-alarm ~2e-9 per check
 N = 200_000

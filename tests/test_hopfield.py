@@ -1,7 +1,7 @@
 """Unit tests of the Hebbian-network simulator :mod:`numerics.hopfield` (Agliari 1.2–1.3).
 
 Seeds are fixed; Monte Carlo tolerances are ``Z`` standard errors of the estimate.  The closed
-forms of the catalog (:mod:`derivations.catalog.agliari`) are compared with the simulator's
+forms of the catalog (:mod:`derivations.catalog.ch01_agliari`) are compared with the simulator's
 independent float implementations.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from numerics import hopfield as H
+from numerics.samplers import hopfield as H
 from numerics.rng import check_generator
 
 Z = 6.0  # tolerance in standard errors: a true formula fails with probability ~2e-9
@@ -159,8 +159,8 @@ def test_gaussian_bias_bound_holds(N, K) -> None:
 
 
 def test_catalog_closed_forms_match_simulator_formulas() -> None:
-    from derivations.catalog import agliari as A
-    from derivations.points import explicit
+    from derivations.catalog.ch01_agliari import symbols as A
+    from derivations.verify.points import explicit
 
     for N, K in [(3, 3), (51, 11), (100, 20)]:
         p = explicit(A.ONE_STEP_ERROR.subs({A.N: N, A.K: K}))
@@ -173,7 +173,7 @@ def test_catalog_closed_forms_match_simulator_formulas() -> None:
 
 
 def test_finite_sum_is_exact_and_stays_symbolic() -> None:
-    from derivations.catalog.agliari import FiniteSum
+    from derivations.symbolic.finite_sum import FiniteSum
 
     n, kk = sp.symbols("n k", integer=True, nonnegative=True)
     s = FiniteSum(sp.binomial(n, kk) * sp.Heaviside(n - 2 * kk) / 3, (kk, 0, n))

@@ -14,9 +14,9 @@ import zlib
 import pytest
 from hypothesis import given
 
-from derivations.check import claim_expected
+from derivations.run.runner import claim_expected
 from derivations.registry import all_derivations
-from derivations.testing import claim_cases, ids
+from derivations.testing.checks import claim_cases
 from numerics.rng import check_generator
 from numerics.stats import DEFAULT_ALPHA, compare, estimate
 
@@ -44,7 +44,7 @@ def check_claim_at(derivation, claim, params: dict) -> tuple[dict, str]:
     return result, ",".join(map(str, tried))
 
 
-@pytest.mark.parametrize("case_id, derivation, claim", CLAIMS, ids=ids(CLAIMS))
+@pytest.mark.parametrize("case_id, derivation, claim", CLAIMS, ids=[c[0] for c in CLAIMS])
 def test_claim_consistent_on_drawn_parameters(case_id, derivation, claim) -> None:
     @given(params=claim.strategy)
     def holds(params: dict) -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from derivations.catalog import kempe
-from numerics import regression as rg
+from derivations.registry import Registry
+from numerics.samplers import regression as rg
 
 Z_TOL = 6.0  # standard errors: a false alarm has probability ~2e-9 per comparison
 
@@ -127,30 +127,7 @@ def test_random_spd():
 
 
 # ---------------------------------------------------------------- invalid input
-
-SAMPLERS = {"ols test error": rg.ols_test_error, "ols parameter error": rg.ols_parameter_error,
-            "collapse test error": rg.collapse_chain_error, "memory test error": rg.memory_test_error,
-            "memory cutoff test error": rg.memory_test_error}
-INVALID = [(name, params, fragment) for name, rows in kempe.INVALID_CASES.items()
-           for params, fragment in rows]
-
-
-@pytest.mark.parametrize("name,params,fragment", INVALID,
-                         ids=[f"{n}:" + "-".join(f"{k}={p[k]}" for k in sorted(p) if k != "Sigma")
-                              for n, p, _ in INVALID])
-def test_invalid_twins_are_rejected(name, params, fragment):
-    """Inadmissible cases raise a ValueError saying which parameter and why (for OLS: T <= d + 1
-    or T0 <= d + 1, where the expected error is infinite)."""
-    with pytest.raises(ValueError) as info:
-        SAMPLERS[name](np.random.default_rng(0), 10, **params)
-    assert fragment in str(info.value), f"{name} {params}: message {str(info.value)!r} lacks {fragment!r}"
-
-
-def test_every_claim_has_invalid_twins():
-    names = {c.name for d in kempe.DERIVATIONS for c in d.claims}
-    assert set(kempe.INVALID_CASES) == names
-    assert set(kempe.INVALID_CASES) <= set(SAMPLERS)
-
+# (each claim's inadmissible twins are Claim.invalid_cases: generic check invalid_cases_rejected)
 
 @pytest.mark.parametrize("kwargs,fragment", [
     ({"d": 0, "T": 10, "sigma": 1.0}, "d=0"),
@@ -174,7 +151,10 @@ def test_bad_generation_count(n):
 
 # ---------------------------------------------------------------- the catalog's parameter domains
 
-@pytest.mark.parametrize("claim", [c for d in kempe.DERIVATIONS for c in d.claims], ids=lambda c: c.name)
+KEMPE = Registry().in_chapter("kempe")
+
+
+@pytest.mark.parametrize("claim", [c for d in KEMPE for c in d.claims], ids=lambda c: c.name)
 def test_cases_are_admissible(claim):
     for case in claim.cases:
         x = claim.sampler(np.random.default_rng(0), 8, **case)
@@ -183,7 +163,7 @@ def test_cases_are_admissible(claim):
             assert case["T"] >= case["d"] + 10 and case.get("T0", case["T"]) >= case["d"] + 10
 
 
-@pytest.mark.parametrize("claim", [c for d in kempe.DERIVATIONS for c in d.claims if c.strategy is not None],
+@pytest.mark.parametrize("claim", [c for d in KEMPE for c in d.claims if c.strategy is not None],
                          ids=lambda c: c.name)
 def test_strategies_draw_admissible_cases(claim):
     @settings(max_examples=25, derandomize=True, deadline=None,

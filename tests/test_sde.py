@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from numerics import sde
+from numerics.samplers import sde
 from numerics.rng import check_generator
 from numerics.stats import compare, estimate
 
@@ -197,14 +197,14 @@ def test_docstring_examples():
 # ---------------------------------------------------------------- the catalog's claims
 
 def _ou_claims():
-    from derivations.catalog.mallat import OU_SOLUTION
-    return {c.name: c for c in OU_SOLUTION.claims}
+    from derivations.registry import get
+    return {c.name: c for c in get("mallat.ou_solution").claims}
 
 
 @pytest.mark.parametrize("name", sorted(_ou_claims()))
 def test_claim_strategy_draws_powered_consistent_cases(name):
     """Cases drawn from each claim's strategy give a consistent, adequately powered verdict."""
-    from derivations.check import claim_expected
+    from derivations.run.runner import claim_expected
 
     claim = _ou_claims()[name]
 

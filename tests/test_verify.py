@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from derivations.check import ESTABLISHED, Options, errata, run
+from derivations.run.runner import ESTABLISHED, Options, errata, run
 from derivations.errors import InvalidOption, LectureCheckError
 from derivations.model import Claim, Derivation, FunctionFamily, Matrix, Printed, Step
-from derivations.points import draw_point
+from derivations.verify.points import draw_point
 from derivations.testing import assert_derivation_passes, assert_step_holds
 from derivations.verify import verify_relation
 
@@ -212,9 +212,9 @@ DEMO = Derivation(
     "test.demo", "a small derivation", "test lecture", "1.2", ("1.2.1", "1.2.2"),
     steps=(
         Step((x + 1) ** 2, x**2 + 2 * x + 1, "expand the square", "1.2.1",
-             printed=Printed(rhs=x**2 + x + 1, note="cross term printed as x instead of 2x")),
+             printed=Printed(rhs=x**2 + x + 1, note="cross term printed as x instead of 2x"), id="s0"),
         Step(sp.sqrt(a**2) + mu, a + mu, "a > 0", "1.2.2",
-             printed=Printed(rhs=a + mu, note="printed form is in fact right")),
+             printed=Printed(rhs=a + mu, note="printed form is in fact right"), id="s1"),
     ),
     claims=(Claim("normal mean", "mean", mu, _normal_mean,
                   cases=({"mu": 1.0, "s": 0.5}, {"mu": -2.0, "s": 1.0}), equation="1.2.2",
@@ -223,7 +223,7 @@ DEMO = Derivation(
 
 TOP_KEYS = {"tool", "version", "seed", "options", "derivations", "summary"}
 DERIVATION_KEYS = {"id", "title", "source", "verdict", "steps", "monte_carlo", "errata"}
-STEP_KEYS = {"index", "equation", "lhs_latex", "rhs_latex", "relation", "justification",
+STEP_KEYS = {"id", "index", "equation", "lhs_latex", "rhs_latex", "relation", "justification",
              "verdict", "method", "seconds", "difference_latex", "witness"}
 MC_KEYS = {"name", "parameters", "expected", "estimate", "stderr", "n", "p_value",
            "min_detectable_rel_error", "verdict"}
@@ -301,17 +301,17 @@ def test_invalid_options_raise(option, value, expected) -> None:
 # ---------------------------------------------------------------- derivations.testing
 
 BROKEN = Derivation("test.broken", "broken", "test", "0", ("0.1",),
-                    (Step((x + 1) ** 2, x**2 + 1, "forgot the cross term", "0.1"),),
+                    (Step((x + 1) ** 2, x**2 + 1, "forgot the cross term", "0.1", id="s2"),),
                     claims=(Claim("biased mean", "mean", mu + sd / 10, _normal_mean,
                                   cases=({"mu": 1.0, "s": 1.0},), samples=50_000),))
 
 
 def test_assert_step_holds_passes_and_explains_failure() -> None:
-    assert_step_holds(DEMO, 0)
+    assert_step_holds(DEMO, "s0")
     with pytest.raises(AssertionError) as info:
-        assert_step_holds(BROKEN, 0)
+        assert_step_holds(BROKEN, "s2")
     msg = str(info.value)
-    for part in ("test.broken step 0", "eq. 0.1", "forgot the cross term", "verdict refuted",
+    for part in ("test.broken:s2", "eq. 0.1", "forgot the cross term", "verdict refuted",
                  "simplified difference", "witness:", "x="):
         assert part in msg, msg
 
@@ -327,7 +327,7 @@ def test_assert_derivation_passes_lists_every_failure() -> None:
 def test_testing_module_doctests() -> None:
     import doctest
 
-    import derivations.testing
+    import derivations.testing.assertions
 
-    result = doctest.testmod(derivations.testing)
+    result = doctest.testmod(derivations.testing.assertions)
     assert result.attempted > 0 and result.failed == 0, result

@@ -21,11 +21,12 @@ Example:
 >>> import sympy as sp
 >>> from derivations.model import Step
 >>> x = sp.Symbol("x", real=True)
->>> [(m.kind, m.site, m.rhs) for m in mutants(Step(x**2, x * x, "square"))]
+>>> [(m.kind, m.site, m.rhs) for m in mutants(Step(x**2, x * x, "square", id="square"))]
 [('sign-flip', 'rhs', -x**2), ('exponent', 'rhs@root:+1', x**3), ('exponent', 'rhs@root:-1', x)]
 """
 from __future__ import annotations
 
+import fnmatch
 import time
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -34,10 +35,11 @@ from typing import Any, Callable, Iterator, Sequence
 
 import sympy as sp
 
-from .isolate import ChildFailed, TimedOut, run_limited
-from .model import Derivation, Step
-from .points import as_expr
-from .verify import _is_zero, _symbolic, default_simplify, numeric_check, step_seed
+from ..verify.isolate import ChildFailed, TimedOut, run_limited
+from ..model import Derivation, Step
+from ..verify.points import as_expr
+from ..verify import numeric_check, step_seed
+from ..verify.symbolic import _is_zero, _symbolic, default_simplify
 
 KINDS = ("sign-flip", "scale-term", "exponent", "swap-symbols", "drop-term")
 MAX_SITES = 3  # per kind and step: enough to exercise a step, few enough to stay fast
@@ -69,7 +71,7 @@ class MutantResult:
     """What the checker made of one mutant (see the module docstring for ``status``)."""
 
     derivation: str
-    step: int
+    step: str  # the step's stable id
     equation: str | None
     relation: str
     mutant: Mutant
@@ -77,11 +79,12 @@ class MutantResult:
     detail: str = ""
     witness: dict | None = None
     seconds: float = 0.0
+    declared_equivalent: str | None = None  # the step's stated reason, if it declares this one
 
     @property
     def id(self) -> str:
-        """``<derivation>:step<i>:<kind>:<site>``, e.g. ``mallat.tweedie:step3:sign-flip:rhs``."""
-        return f"{self.derivation}:step{self.step}:{self.mutant.kind}:{self.mutant.site}"
+        """``<derivation>:<step>:<kind>:<site>``, e.g. ``mallat.tweedie:score:sign-flip:rhs``."""
+        return f"{self.derivation}:{self.step}:{self.mutant.kind}:{self.mutant.site}"
 
     def describe(self) -> str:
         """One line for failure messages: id, mutated relation, status and why."""
@@ -304,21 +307,28 @@ def _numeric(derivation: Derivation, step: Step, m: Mutant, seed: int, points: i
     return num, num.note
 
 
-def check_mutant(derivation: Derivation, index: int, m: Mutant, *, seed: int = 0,
+def declared_reason(step: Step, m: Mutant) -> str | None:
+    """The reason ``step`` declares mutant ``m`` equivalent (``Step.equivalent_mutants``)."""
+    for pattern, reason in step.equivalent_mutants.items():
+        if fnmatch.fnmatchcase(f"{m.kind}:{m.site}", pattern):
+            return reason
+    return None
+
+
+def check_mutant(derivation: Derivation, step: Step, m: Mutant, *, seed: int = 0,
                  timeout: float = 20.0, points: int = 3,
                  confirm_points: int = CONFIRM_POINTS) -> MutantResult:
-    """Check one mutant of step ``index``.
+    """Check one mutant of ``step``.
 
     A numeric check at ``points`` points first; if the numbers agree, a second one at
     ``confirm_points`` fresh points (the default of ``lecturecheck check``), so a mutant is not
     counted as surviving because a few points happened to miss where it is wrong; then, if
     still not killed, a symbolic equivalence proof.
     """
-    step = derivation.steps[index]
     start = time.perf_counter()
-    base = dict(derivation=derivation.id, step=index, equation=step.equation,
-                relation=step.relation, mutant=m)
-    mseed = step_seed(seed, derivation.id, str(index), "mutant", m.kind, m.site)
+    base = dict(derivation=derivation.id, step=step.id, equation=step.equation,
+                relation=step.relation, mutant=m, declared_equivalent=declared_reason(step, m))
+    mseed = step_seed(seed, derivation.id, step.id, "mutant", m.kind, m.site)
     implied = _implied_swap(derivation, step, m)
     if implied:
         return MutantResult(**base, status="equivalent", detail=implied,
@@ -363,14 +373,21 @@ def run_mutants(derivation: Derivation, seed: int = 0, timeout: float = 20.0, jo
     in step order, then mutant order, independent of ``jobs``.
     """
     choose = select or (lambda s: mutants(s, max_sites=max_sites))
-    work = [(i, m) for i, step in enumerate(derivation.steps) for m in choose(step)]
+    work = [(step, m) for step in derivation.steps for m in choose(step)]
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(lambda w: check_mutant(derivation, w[0], w[1], seed=seed,
                                                     timeout=timeout, points=points), work))
 
 
 def kill_rate(results: Sequence[MutantResult]) -> tuple[int, int, list[MutantResult]]:
-    """(killed, counted, survivors): counted excludes equivalent mutants."""
-    counted = [r for r in results if r.status != "equivalent"]
+    """(killed, counted, survivors): counted excludes equivalent mutants, proved or declared
+    (a declared one that is killed is counted, so it shows up; see :func:`wrongly_declared`)."""
+    counted = [r for r in results if r.status != "equivalent"
+               and not (r.declared_equivalent and r.status != "killed")]
     survivors = [r for r in counted if r.status != "killed"]
     return len(counted) - len(survivors), len(counted), survivors
+
+
+def wrongly_declared(results: Sequence[MutantResult]) -> list[MutantResult]:
+    """Mutants a step declares equivalent that were refuted with a witness (the reason is wrong)."""
+    return [r for r in results if r.declared_equivalent and r.status == "killed"]

@@ -7,11 +7,15 @@ machinery elsewhere; nothing here computes or stores a verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
-RELATIONS = ("=", "<=", ">=")
+from .verdicts import RELATIONS
+
+# a stable id: lower-case words joined by underscores ("ito_isometry", "printed_6_3_23")
+ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class Printed:
 class Step:
     """One link ``lhs <relation> rhs`` of a derivation chain.
 
+    ``id`` is the step's stable name within its derivation (``"ito_isometry"``): seeds, cache
+    keys, test ids and mutant ids derive from it, never from the step's position, so inserting
+    a step changes nothing about the others.
     ``equation`` is the label printed in the notes (``"6.3.5"``) or ``None`` for an unlabelled
     intermediate step.  ``domain`` gives exact finite sets of values for symbols whose domain is
     finite (spins ±1, small N): such steps are checked exhaustively over the product.
@@ -74,10 +81,17 @@ class Step:
     domain: Mapping[sp.Symbol, Sequence[Any]] | None = None
     constraints: tuple = ()
     tolerance: float = 1e-20
+    id: str = field(kw_only=True)
+    # mutants of this step that are equivalent for a reason SymPy cannot prove in its time
+    # limit: mutant site pattern (fnmatch, e.g. "scale-term:rhs@1.1.*") -> the reason
+    equivalent_mutants: Mapping[str, str] = field(default_factory=dict, kw_only=True)
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.id, str) and ID_RE.match(self.id)):
+            raise ValueError(f"Step id={self.id!r}: expected a stable name of lower-case words "
+                             "joined by underscores, e.g. 'ito_isometry'")
         if self.relation not in RELATIONS:
-            raise ValueError(f"relation={self.relation!r}, expected one of {RELATIONS}")
+            raise ValueError(f"step {self.id}: relation={self.relation!r}, expected one of {RELATIONS}")
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,13 @@ class Claim:
     bias: Callable[..., float] | None = None
     bias_note: str = ""
     samples: int = 200_000
+    # inadmissible twins of ``cases``: ((parameters, fragment the sampler's ValueError names), …)
+    invalid_cases: tuple[tuple[Mapping[str, Any], str], ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The claim's stable id: its name (seeds, cache keys and test ids derive from it)."""
+        return self.name
 
     def __post_init__(self) -> None:
         if self.statistic not in ("mean", "probability", "variance"):
@@ -135,7 +156,26 @@ class Derivation:
     definitions: tuple[str, ...] = ()
     # labels the lecture prints but this derivation deliberately does not encode: label -> reason
     not_encoded: Mapping[str, str] = field(default_factory=dict)
+    # generic checks expected to fail for a stated reason (strict xfail): check name -> reason
+    known_failures: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
             raise ValueError(f"derivation id={self.id!r}, expected '<lecturer>.<topic>'")
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"derivation {self.id}: duplicate step id={step.id!r}")
+            seen.add(step.id)
+        names = [c.name for c in self.claims]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"derivation {self.id}: duplicate claim names {dup}")
+
+    def step(self, step_id: str) -> Step:
+        """The step with id ``step_id`` (``KeyError`` naming the known ids otherwise)."""
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(f"derivation {self.id}: no step id={step_id!r}; known: "
+                       + ", ".join(s.id for s in self.steps))

@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from .checks import count
+from ..checks import count
 
 __all__ = [
     "ou_mean", "ou_variance", "ou_exact", "ou_euler_maruyama", "ou_em_moments", "ou_em_bias",

@@ -36,7 +36,7 @@ from typing import Callable
 
 import numpy as np
 
-from .checks import count
+from ..checks import count
 
 __all__ = [
     "BLOCK_SPINS", "random_patterns", "hebbian_couplings", "scaled_fields", "local_fields", "sgn_update",

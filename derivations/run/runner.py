@@ -7,24 +7,24 @@ byte-identical for the same seed and options.
 """
 from __future__ import annotations
 
+import json
 import math
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import sympy as sp
 
-from . import __version__
+from .._version import __version__
 from .cache import StepCache, step_key
-from .errors import InvalidOption
-from .isolate import ChildFailed, TimedOut, run_limited
-from .model import Claim, Derivation, Step
-from .points import as_expr, explicit
-from .verify import StepResult, step_seed, verify_relation
+from ..errors import InvalidOption
+from ..verify.isolate import ChildFailed, TimedOut, run_limited
+from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
+from ..verify.points import as_expr, explicit
+from ..verify import StepResult, step_seed, verify_relation
 
-ESTABLISHED = ("proved", "exhaustive", "numeric")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Options:
     points: int = 5
     cache: bool = True
     timings: bool = False
+    strict: bool = False  # only proved/exhaustive steps pass
 
     def __post_init__(self) -> None:
         checks = [("timeout", self.timeout > 0, "a positive number of seconds"),
@@ -69,11 +70,10 @@ def _latex(e) -> str:
     return sp.latex(e)
 
 
-def _step_task(d: Derivation, index: int, printed: bool, opts: Options, cache: StepCache,
+def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
                simplifier=None) -> Callable[[], dict]:
-    step = d.steps[index]
     lhs, rhs, rel = sides(step, printed)
-    seed = step_seed(opts.seed, d.id, str(index), "printed" if printed else "corrected")
+    seed = step_seed(opts.seed, d.id, step.id, "printed" if printed else "corrected")
     key = step_key(d.id, lhs, rhs, rel, step.constraints, sorted(map(str, (step.domain or {}).items())),
                    sorted(map(str, d.ranges.items())), sorted(map(str, d.dimensions.items())),
                    [(m.symbol, sorted(m.props)) for m in d.matrices],
@@ -121,16 +121,21 @@ def claim_expected(claim: Claim, params: dict) -> float:
     return float(sp.N(value, 30))
 
 
-def _mc_task(d: Derivation, claim: Claim, case_index: int, opts: Options) -> Callable[[], dict]:
+def case_key(params: dict) -> str:
+    """A Monte Carlo case's stable key: its parameters, canonically (never its position)."""
+    return json.dumps(params, sort_keys=True, default=repr, separators=(",", ":"))
+
+
+def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callable[[], dict]:
     from numerics.rng import check_generator
     from numerics.stats import compare, estimate
 
-    params = dict(claim.cases[case_index])
+    params = dict(params)
     n = opts.samples or claim.samples
 
     def compute() -> dict:
         expected = claim_expected(claim, params)  # in the child: under the time limit too
-        rng = check_generator(opts.seed, d.id, claim.name, str(case_index))
+        rng = check_generator(opts.seed, d.id, claim.name, case_key(params))
         est = estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n, rng)
         bias = float(claim.bias(**params)) if claim.bias else 0.0
         return compare(est, expected, bias=bias, alpha=opts.alpha).as_dict()
@@ -170,22 +175,27 @@ class Progress:
 
 
 def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
-        progress: bool = False, simplifier=None) -> dict:
-    """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4)."""
+        progress: bool = False, simplifier=None, steps: bool = True) -> dict:
+    """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4).
+
+    ``steps=False`` runs the Monte Carlo claims only (the report's step lists stay empty).
+    """
     start = time.perf_counter()
     cache = StepCache(opts.cache)
     tasks: list[tuple[tuple, str, Callable[[], dict]]] = []
     for d in derivations:
-        for i, step in enumerate(d.steps):
-            tasks.append(((d.id, "step", i), f"{d.id} step {i}", _step_task(d, i, False, opts, cache, simplifier)))
+        for step in d.steps if steps else ():
+            tasks.append(((d.id, "step", step.id), f"{d.id}:{step.id}",
+                          _step_task(d, step, False, opts, cache, simplifier)))
             if step.printed is not None:
-                tasks.append(((d.id, "printed", i), f"{d.id} printed {step.equation}",
-                              _step_task(d, i, True, opts, cache, simplifier)))
+                tasks.append(((d.id, "printed", step.id), f"{d.id}:{step.id} as printed",
+                              _step_task(d, step, True, opts, cache, simplifier)))
         if opts.mc:
             for claim in d.claims:
-                for c in range(len(claim.cases)):
-                    tasks.append(((d.id, "mc", claim.name, c), f"{d.id} {claim.name}[{c}]",
-                                  _mc_task(d, claim, c, opts)))
+                for params in claim.cases:
+                    key = case_key(dict(params))
+                    tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
+                                  _mc_task(d, claim, params, opts)))
     bar = Progress(len(tasks), progress)
 
     def execute(task):
@@ -217,9 +227,11 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
 def _report(d: Derivation, results: dict, opts: Options) -> dict:
     steps, errata = [], []
     for i, step in enumerate(d.steps):
-        r = results[(d.id, "step", i)]
+        if (d.id, "step", step.id) not in results:
+            continue  # a Monte Carlo-only run
+        r = results[(d.id, "step", step.id)]
         lhs, rhs, rel = sides(step, False)
-        steps.append({"index": i, "equation": step.equation, "lhs_latex": _latex(lhs),
+        steps.append({"id": step.id, "index": i, "equation": step.equation, "lhs_latex": _latex(lhs),
                       "rhs_latex": _latex(rhs), "relation": rel,
                       "justification": step.justification, "verdict": r["verdict"],
                       "method": r["method"],
@@ -227,11 +239,11 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
                       "difference_latex": r["difference_latex"], "witness": r["witness"],
                       "evaluation": r["evaluation"], "notes": r["notes"]})
         if step.printed is not None:
-            p = results[(d.id, "printed", i)]
+            p = results[(d.id, "printed", step.id)]
             plhs, prhs, prel = sides(step, True)
             rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
             errata.append({
-                "equation": step.equation,
+                "step": step.id, "equation": step.equation,
                 "printed_latex": f"{_latex(plhs)} {rel_tex[prel]} {_latex(prhs)}",
                 "corrected_latex": f"{_latex(lhs)} {rel_tex[rel]} {_latex(rhs)}",
                 "verdict": p["verdict"], "corrected_verdict": r["verdict"],
@@ -240,16 +252,18 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
                 "note": step.printed.note})
     mc = []
     for claim in d.claims if opts.mc else ():
-        for c in range(len(claim.cases)):
-            m = results[(d.id, "mc", claim.name, c)]
+        for params in claim.cases:
+            m = results[(d.id, "mc", claim.name, case_key(dict(params)))]
             if not opts.timings:
                 m = dict(m, seconds=None)
             mc.append(m)
     step_verdicts = [s["verdict"] for s in steps]
     mc_verdicts = [m["verdict"] for m in mc]
-    if any(v in ("refuted", "inconsistent") for v in step_verdicts) or "contradicted" in mc_verdicts:
+    failing = FAILING + (("numeric",) if opts.strict else ())  # --strict: numeric is no proof
+    if any(v in failing for v in step_verdicts) or "contradicted" in mc_verdicts:
         verdict = "fail"
-    elif all(v in ESTABLISHED for v in step_verdicts) and all(v == "consistent" for v in mc_verdicts):
+    elif all(v in (STRICT if opts.strict else ESTABLISHED) for v in step_verdicts) \
+            and all(v == "consistent" for v in mc_verdicts):
         verdict = "pass"
     else:
         verdict = "undecided"
@@ -264,7 +278,7 @@ def errata(report: dict) -> list[dict]:
     for d in report["derivations"]:
         for e in d["errata"]:
             if e["is_erratum"]:
-                out.append({"equation": e["equation"], "derivation": d["id"],
+                out.append({"equation": e["equation"], "derivation": d["id"], "step": e["step"],
                             "printed_latex": e["printed_latex"],
                             "corrected_latex": e["corrected_latex"], "verdict": e["verdict"],
                             "witness": e["witness"], "evaluation": e["evaluation"],

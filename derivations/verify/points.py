@@ -8,27 +8,13 @@ become concrete instances from their :class:`~derivations.model.FunctionFamily`.
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 from typing import Any, Mapping
 
 import sympy as sp
 
-from .model import Derivation, Matrix
+from ..model import Derivation, Matrix
+from ..symbolic.build import as_expr
 
-
-def as_expr(x) -> sp.Basic:
-    """A sympy object from a sympy object or a Python number — never from text."""
-    if isinstance(x, sp.Basic):
-        return x
-    if isinstance(x, bool):
-        return sp.true if x else sp.false
-    if isinstance(x, int):
-        return sp.Integer(x)
-    if isinstance(x, float):
-        return sp.Float(x)
-    if isinstance(x, Fraction):
-        return sp.Rational(x.numerator, x.denominator)
-    raise TypeError(f"expected a sympy expression or a number, got {type(x).__name__}: {x!r}")
 
 _DENOMS = (7, 11, 13, 16, 17, 19, 23, 29)
 

@@ -4,7 +4,7 @@
 through :func:`derivations.check.run`.  Failure messages name the derivation, the step (index,
 equation label, justification), the verdict, the simplified difference and the witness.  The
 ``*_cases`` helpers turn the registry into ``(id, ...)`` tuples for ``pytest.mark.parametrize``
-with ids like ``mallat.tweedie:step3``.
+with ids like ``mallat.tweedie:score``.
 
 Example:
 
@@ -12,25 +12,19 @@ Example:
 >>> from derivations.model import Derivation, Step
 >>> x = sp.Symbol("x", real=True)
 >>> d = Derivation("demo.square", "square", "demo", "0", ("0.1",),
-...                (Step((x + 1)**2, x**2 + 2*x + 1, "expand", "0.1"),))
->>> assert_step_holds(d, 0)
+...                (Step((x + 1)**2, x**2 + 2*x + 1, "expand", "0.1", id="expand"),))
+>>> assert_step_holds(d, "expand")
 """
 from __future__ import annotations
 
 import json
-import re
-from typing import Any, Iterable, Sequence
 
 import sympy as sp
 
-from .check import ESTABLISHED, Options, run, sides
-from .model import Claim, Derivation
-from .verify import step_seed, verify_relation
-
-
-def _ident(text: str) -> str:
-    """A pytest-id-friendly version of a name (no whitespace)."""
-    return re.sub(r"\s+", "-", text.strip())
+from ..model import ESTABLISHED
+from ..run.runner import Options, run, sides
+from ..model import Derivation
+from ..verify import step_seed, verify_relation
 
 
 def _fmt_witness(witness: dict | None, evaluation: dict | None) -> str:
@@ -46,7 +40,7 @@ def step_message(derivation_id: str, step: dict) -> str:
     """Readable description of one step entry of a ``run`` report (JSON contract)."""
     label = f"eq. {step['equation']}" if step.get("equation") else "unlabelled"
     lines = [
-        f"{derivation_id} step {step['index']} ({label}, {step['justification']!r}): "
+        f"{derivation_id}:{step['id']} ({label}, {step['justification']!r}): "
         f"verdict {step['verdict']}",
         f"  relation:              {step['lhs_latex']}  {step['relation']}  {step['rhs_latex']}",
         f"  method:                {step['method']}",
@@ -75,21 +69,21 @@ def report_failures(entry: dict) -> list[str]:
     return out
 
 
-def assert_step_holds(derivation: Derivation, index: int, *, seed: int = 0, timeout: float = 20.0,
-                      points: int = 5) -> None:
-    """Raise ``AssertionError`` unless step ``index`` is at least ``numeric``.
+def assert_step_holds(derivation: Derivation, step_id: str, *, seed: int = 0,
+                      timeout: float = 20.0, points: int = 5) -> None:
+    """Raise ``AssertionError`` unless step ``step_id`` is at least ``numeric``.
 
-    Uses the same per-step seed as :func:`derivations.check.run`, so a failure here replays
+    Uses the same per-step seed as :func:`derivations.run.run`, so a failure here replays
     there.
     """
-    step = derivation.steps[index]
+    step = derivation.step(step_id)
     lhs, rhs, rel = sides(step, printed=False)
     r = verify_relation(derivation, lhs, rhs, rel,
-                        seed=step_seed(seed, derivation.id, str(index), "corrected"),
+                        seed=step_seed(seed, derivation.id, step.id, "corrected"),
                         timeout=timeout, points=points, tolerance=step.tolerance,
                         constraints=step.constraints, domain=step.domain)
     if r.verdict not in ESTABLISHED:
-        entry = {"index": index, "equation": step.equation, "justification": step.justification,
+        entry = {"id": step.id, "equation": step.equation, "justification": step.justification,
                  "verdict": r.verdict, "lhs_latex": sp.sstr(lhs), "rhs_latex": sp.sstr(rhs),
                  "relation": rel, "method": r.method, "difference_latex": r.difference_latex,
                  "witness": r.witness, "evaluation": r.evaluation, "notes": r.notes}
@@ -107,32 +101,3 @@ def assert_derivation_passes(derivation: Derivation, options: Options | None = N
     if failures:
         raise AssertionError(f"{derivation.id}: {len(failures)} failure(s)\n" + "\n".join(failures))
     return entry
-
-
-# ---------------------------------------------------------------- registry -> test cases
-
-def step_cases(derivations: Iterable[Derivation]) -> list[tuple[str, Derivation, int]]:
-    """``(id, derivation, index)`` for every step, id ``<derivation>:step<i>``."""
-    return [(f"{d.id}:step{i}", d, i) for d in derivations for i in range(len(d.steps))]
-
-
-def printed_cases(derivations: Iterable[Derivation]) -> list[tuple[str, Derivation, int]]:
-    """``(id, derivation, index)`` for every step with a printed form."""
-    return [(f"{d.id}:step{i}:printed", d, i) for d in derivations
-            for i, s in enumerate(d.steps) if s.printed is not None]
-
-
-def claim_cases(derivations: Iterable[Derivation]) -> list[tuple[str, Derivation, Claim]]:
-    """``(id, derivation, claim)`` for every Monte Carlo claim, id ``<derivation>:<claim>``."""
-    return [(f"{d.id}:{_ident(c.name)}", d, c) for d in derivations for c in d.claims]
-
-
-def mc_cases(derivations: Iterable[Derivation]) -> list[tuple[str, Derivation, Claim, int]]:
-    """``(id, derivation, claim, case index)`` for every fixed Monte Carlo case."""
-    return [(f"{d.id}:{_ident(c.name)}[{k}]", d, c, k) for d in derivations for c in d.claims
-            for k in range(len(c.cases))]
-
-
-def ids(cases: Sequence[tuple[Any, ...]]) -> list[str]:
-    """The id column of a ``*_cases`` list."""
-    return [c[0] for c in cases]

@@ -1,125 +1,27 @@
-"""The verdict ladder (DESIGN §2): symbolic check, independent high-precision numerics, witness.
+"""The numeric half of the verdict ladder: both sides at admissible points, high precision.
 
-``verify_relation`` is the one entry point.  Symbolic work and numeric work each run in a
-forked child under a hard time limit (:mod:`derivations.isolate`), so a runaway ``simplify``
-or quadrature ends as ``undecided`` instead of hanging the run.
+Independent of the symbolic half: concrete matrices are multiplied out, integrals go to
+mpmath quadrature, sums to term summation; a disagreeing point is re-checked exactly
+(rationals) or at higher precision before it becomes a witness.
 """
 from __future__ import annotations
 
 import itertools
 import random
-import time
-import zlib
-from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 import mpmath
 import sympy as sp
 
-from .isolate import ChildFailed, TimedOut, run_limited
-from .model import Derivation
+from ..model import Derivation
 from .points import as_expr, describe, draw_point, explicit, substitute
+from .symbolic import _is_zero
 
 PRECISION = 50  # digits for the independent numeric evaluation (DESIGN: >= 30)
 CONFIRM_PRECISION = 100  # digits used to re-check a witness that is not exactly rational
 MAX_EXHAUSTIVE = 1 << 16
 
-VERDICTS = ("proved", "exhaustive", "numeric", "refuted", "inconsistent", "undecided")
-
-
-@dataclass
-class StepResult:
-    verdict: str
-    method: str
-    difference_latex: str
-    witness: dict | None = None
-    evaluation: dict | None = None
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- symbolic side
-
-def _combine_integrals(expr):
-    """Merge ``c1*∫f1 + c2*∫f2`` over identical limits into ``∫(c1 f1 + c2 f2)`` (linearity)."""
-    expr = sp.expand(expr)
-    if not isinstance(expr, sp.Add):
-        return expr
-    groups: dict[Any, Any] = {}
-    rest = []
-    for term in expr.args:
-        coeff, factors = term.as_coeff_mul()
-        ints = [f for f in factors if isinstance(f, sp.Integral)]
-        if len(ints) == 1:
-            other = sp.Mul(coeff, *[f for f in factors if f is not ints[0]])
-            key = ints[0].limits
-            groups[key] = groups.get(key, 0) + other * ints[0].function
-        else:
-            rest.append(term)
-    merged = [sp.Integral(sp.simplify(f), *lims) for lims, f in groups.items()]
-    merged = [m if m.function != 0 else sp.S.Zero for m in merged]
-    return sp.Add(*rest, *merged)
-
-
-def _is_zero(e) -> bool:
-    if isinstance(e, sp.MatrixBase):
-        return all(_is_zero(x) for x in e)
-    if getattr(e, "is_ZeroMatrix", False):
-        return True
-    return e == 0 or getattr(e, "is_zero", None) is True
-
-
-def default_simplify(diff):
-    """Try a few sound rewritings in order of cost; return the simplest form reached."""
-    if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
-        for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
-                        lambda e: sp.simplify(sp.expand(e.doit()))):
-            r = attempt(diff)
-            if _is_zero(r):
-                return sp.ZeroMatrix(*diff.shape)
-        return r
-    if isinstance(diff, sp.MatrixBase):
-        return diff.applyfunc(default_simplify)
-    best = diff
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
-    if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
-        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
-                     lambda e: sp.simplify(e.rewrite(sp.exp)),
-                     lambda e: sp.simplify(sp.expand(e, power_exp=True)),
-                     lambda e: sp.simplify(_combine_integrals(e.doit()))]
-    for attempt in attempts:
-        r = attempt(diff)
-        if _is_zero(r):
-            return sp.S.Zero
-        if sp.count_ops(r) < sp.count_ops(best):
-            best = r
-    return best
-
-
-def _symbolic(lhs, rhs, relation, simplifier):
-    diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
-    reduced = simplifier(diff)
-    if relation == "=":
-        ok = _is_zero(reduced)
-        if not ok and not isinstance(lhs, (sp.MatrixExpr, sp.MatrixBase)):
-            # ratio - 1 as a second route (products of exponentials simplify better that way)
-            if lhs != 0 and rhs != 0:
-                ok = _is_zero(simplifier(lhs / rhs - 1))
-    else:  # the nonnegativity may be visible in one rewriting and not in another
-        ok = any(getattr(form, "is_nonnegative", None) is True
-                 for form in _forms(diff, reduced, simplifier))
-    return ok, sp.latex(reduced)
-
-
-def _forms(diff, reduced, simplifier):
-    yield reduced
-    if isinstance(diff, (sp.MatrixExpr, sp.MatrixBase)):
-        return
-    for rewrite in (lambda e: e, sp.together, sp.factor, sp.cancel, sp.simplify):
-        yield rewrite(diff)
-
-
-# ---------------------------------------------------------------- numeric side
 
 def _evaluate(expr, point, prec):
     """Both sides at a point: concrete matrices multiplied out, limits taken, then evalf.
@@ -324,54 +226,3 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
     return NumericOutcome(True, checked, exhaustive and checked == len(fixed_sets))
 
 
-# ---------------------------------------------------------------- the ladder
-
-def step_seed(seed: int, *parts: str) -> int:
-    """A per-step seed that does not depend on the order steps are checked in."""
-    return zlib.crc32("\x1f".join((str(seed),) + parts).encode())
-
-
-def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
-                    seed: int = 0, timeout: float = 20.0, points: int = 5,
-                    tolerance: float = 1e-20, constraints: Sequence = (),
-                    domain: Mapping | None = None,
-                    simplifier: Callable | None = None) -> StepResult:
-    """Return the verdict of ``lhs <relation> rhs`` under ``derivation``'s assumptions."""
-    start = time.perf_counter()
-    simplifier = simplifier or default_simplify
-    notes: list[str] = []
-    try:
-        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
-        sym_state = "zero" if sym_zero else "not-reduced"
-    except TimedOut:
-        sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "timeout"
-        notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
-    except ChildFailed as exc:
-        sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "error"
-        notes.append(f"symbolic engine failed: {exc}")
-    try:
-        num = run_limited(lambda: numeric_check(
-            derivation, lhs, rhs, relation, seed=seed, points=points, tolerance=tolerance,
-            constraints=constraints, domain=domain), timeout)
-    except TimedOut:
-        num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
-    except ChildFailed as exc:
-        num = NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
-    if num.note:
-        notes.append(num.note)
-    how = (f"exhaustive over {num.points} points" if num.exhaustive
-           else f"mpmath {PRECISION} digits at {num.points} random admissible points, rel. tol {tolerance:g}")
-    if num.agree is False:
-        verdict = "inconsistent" if sym_zero else "refuted"
-        method = ("symbolic engine returned zero but the numbers disagree; " if sym_zero else "") + \
-            f"witness found ({num.evaluation.get('recheck')} re-check)"
-    elif num.agree:
-        if sym_zero:
-            verdict, method = "proved", f"simplify to zero; {how}"
-        else:
-            verdict = "exhaustive" if num.exhaustive else "numeric"
-            method = how + ("" if num.exhaustive else " (not a proof)") + f"; symbolic: {sym_state}"
-    else:
-        verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
-    return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
-                      round(time.perf_counter() - start, 3), notes)

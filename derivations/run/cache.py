@@ -5,6 +5,7 @@ Undecided results (time limits) are never cached.  Location: ``$LECTURECHECK_CAC
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -22,9 +23,29 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "lecturecheck"
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the installed engine, catalog and numerics source (every ``.py`` file of the
+    ``derivations`` and ``numerics`` packages) and of the versions it runs on: a change to any
+    code a verdict depends on — an engine extension, a function family — misses the cache."""
+    import mpmath
+
+    import numerics
+
+    from .._version import __version__
+
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sp.__version__}|{mpmath.__version__}".encode())
+    roots = [Path(__file__).resolve().parents[1], Path(numerics.__file__).resolve().parent]
+    for root in roots:
+        for path in sorted(root.rglob("*.py")):
+            h.update(str(path.relative_to(root.parent)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def step_key(*parts) -> str:
     text = "\x1e".join(sp.srepr(p) if isinstance(p, sp.Basic) else repr(p) for p in parts)
-    return hashlib.sha256(f"{FORMAT}|{sp.__version__}|{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{code_fingerprint()}|{text}".encode()).hexdigest()
 
 
 class StepCache:

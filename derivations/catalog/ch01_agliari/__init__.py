@@ -1,0 +1,1 @@
+"""Chapter 1 — Elena Agliari: information processing in Hebbian networks (1.2–1.3)."""

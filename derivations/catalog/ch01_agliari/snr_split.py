@@ -1,0 +1,72 @@
+"""Signal/crosstalk split of the aligned local field, 1.2.15 = 1.3.4 for symbolic N, K."""
+from __future__ import annotations
+
+import sympy as sp
+from hypothesis import strategies as st
+
+from numerics.samplers import hopfield
+
+from ...model import Claim, Derivation, Step
+from ...symbolic.spins import XI_FAMILY, Xi
+from .symbols import (K, LECTURE, N, SIGNAL, i, j, mu, sum_over_others)
+
+def _hebb(p, q):
+    """``J_pq = (1/N) Σ_μ ξ_p^μ ξ_q^μ`` (1.2.9)."""
+    return sp.Sum(Xi(p, mu) * Xi(q, mu), (mu, 1, K)) / N
+
+
+_OVERLAP_TERMS = Xi(i, mu) * Xi(j, mu)
+_ALIGNED = Xi(i, 1) * sum_over_others(_hebb(i, j) * Xi(j, 1), j, i, N)  # ξ_i^1 Σ_{j≠i} J_ij ξ_j^1
+_EXPANDED = Xi(i, 1) / N * sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 1, K)), j, i, N)
+_SPLIT_INSIDE = Xi(i, 1) / N * sum_over_others(
+    Xi(j, 1) * (sp.Sum(_OVERLAP_TERMS, (mu, 1, 1)) + sp.Sum(_OVERLAP_TERMS, (mu, 2, K))), j, i, N)
+_SPLIT = Xi(i, 1) / N * (sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 1, 1)), j, i, N)
+                         + sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 2, K)), j, i, N))
+_SQUARES = sp.Mul(sp.Pow(Xi(i, 1), 2, evaluate=False), sp.Pow(Xi(j, 1), 2, evaluate=False),
+                  evaluate=False)
+# term R of 1.3.4 with the μ-independent factors ξ_i^1 ξ_j^1 outside the pattern sum
+CROSSTALK = Xi(i, 1) / N * sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 2, K)), j, i, N)
+_SIGNAL_FORM = sum_over_others(_SQUARES, j, i, N) / N + CROSSTALK
+_IN_RANGE = (sp.Le(i, N),)
+
+DERIVATION = Derivation(
+    id="agliari.snr_split",
+    title="Signal/crosstalk split of the aligned local field (Hebb couplings, no self-coupling)",
+    lecture=LECTURE,
+    section="1.2.1 Noiseless dynamics; 1.3 (Jun 9th)",
+    equations=("1.2.9", "1.2.15", "1.3.2", "1.3.4"),
+    definitions=("1.2.9", "1.3.2"),
+    steps=(
+        Step(_ALIGNED, _EXPANDED,
+             "1.2.15, first equality: Hebb's rule (1.2.9) in the field φ_i = Σ_{j≠i} J_ij ξ_j^1 "
+             "(1.3.2 without self-coupling, J_ii = 0), times ξ_i^1; constants leave the sums "
+             "(Σ_{j≠i} f_j is written Σ_{j=1}^N f_j - f_i)", "1.2.15", constraints=_IN_RANGE, id="hebb_in_field"),
+        Step(_EXPANDED, _SPLIT_INSIDE,
+             "split the pattern sum into μ = 1 (the retrieved pattern) and μ > 1 (1.2.15)",
+             constraints=_IN_RANGE, id="split_pattern_sum"),
+        Step(_SPLIT_INSIDE, _SPLIT, "linearity of the neuron sum Σ_{j≠i}", constraints=_IN_RANGE, id="linearity_neuron_sum"),
+        Step(_SPLIT, _SIGNAL_FORM,
+             "the μ = 1 term: ξ_i^1 ξ_j^1 ξ_i^1 ξ_j^1 = (ξ_i^1)^2 (ξ_j^1)^2; the μ > 1 terms are the "
+             "crosstalk R", constraints=_IN_RANGE, id="retrieved_pattern_term"),
+        Step(_SIGNAL_FORM, SIGNAL + CROSSTALK,
+             "±1 spins: (ξ_i^1)^2 (ξ_j^1)^2 = 1 and Σ_{j≠i} 1 = N - 1 — the signal S = (N-1)/N "
+             "plus the crosstalk R (1.3.4; 1.2.15's second equality), R written with the "
+             "μ-independent factors ξ_i^1 ξ_j^1 outside the pattern sum", "1.3.4",
+             constraints=_IN_RANGE, id="signal_plus_crosstalk"),
+        Step(Xi(i, 1) * sp.Sum(_hebb(i, j) * Xi(j, 1), (j, 1, N)), _ALIGNED + K / N,
+             "with the self-coupling kept (Σ_j over all j, J_ii = (1/N) Σ_μ (ξ_i^μ)^2 = K/N) the "
+             "aligned field gains K/N; 1.2.15 and 1.3.4 sum over j ≠ i, i.e. take J_ii = 0",
+             "1.3.2", constraints=_IN_RANGE, id="self_coupling_adds_load"),
+    ),
+    claims=(
+        Claim("aligned field mean", "mean", SIGNAL, hopfield.aligned_field_mean,
+              cases=({"N": 50, "K": 5}, {"N": 100, "K": 20}),
+              strategy=st.fixed_dictionaries({"N": st.integers(10, 200), "K": st.integers(2, 60)}),
+              equation="1.3.4", samples=4000),
+    ),
+    functions=(XI_FAMILY,),
+    ranges={N: (2, 5), K: (1, 4), i: (1, 5)},
+)
+
+
+# ==== end section ====

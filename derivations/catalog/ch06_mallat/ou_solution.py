@@ -1,0 +1,199 @@
+"""Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13),
+and the same process in Mézard's Langevin notation (7.2.9–7.2.14, noise ⟨η(t)η(t')⟩ = 2δ(t-t'))."""
+from __future__ import annotations
+
+from functools import partial
+
+import sympy as sp
+from hypothesis import strategies as st
+
+from numerics.samplers import sde
+
+from ...model import Claim, Derivation, Printed, Step
+from ...symbolic.held import held_derivative, over
+
+# Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13) and
+# the same process in Mézard's Langevin notation (7.2.9–7.2.14, noise <η(t)η(t')> = 2δ(t-t')).
+
+_t, _kappa, _sigma = sp.symbols("t kappa sigma", positive=True)
+_x0 = sp.Symbol("x0", real=True)            # initial condition x_0 (6.3.5)
+_x = sp.Symbol("x", real=True)              # state x_t / position variable of p_st
+_y = sp.Symbol("y", real=True)              # y_t = e^{κt} x_t (6.3.3)
+_a = sp.Symbol("a", real=True)              # Mézard's initial condition x(0) = a (7.2.11)
+_g = sp.Symbol("g", positive=True)          # constant noise amplitude g (7.2.12)
+_s, _tau = sp.symbols("s tau", positive=True)  # integration variables
+_dim = sp.Symbol("d", integer=True, positive=True)  # x ∈ R^d (7.2.10–7.2.11)
+
+
+def _ito_drift(f, state, drift, diffusion):
+    """dt-coefficient of Itô's formula for ``f(t, state)``: ``∂_t f + b ∂_x f + ½ σ² ∂²_x f``."""
+    return held_derivative(f, _t) + drift * held_derivative(f, state) + diffusion ** 2 / 2 * held_derivative(f, state, 2)
+
+
+# closed forms derived below and reused by the Monte Carlo claims
+ou_mean = sp.exp(-_kappa * _t) * _x0                                    # E x_t (6.3.5)
+ou_variance = _sigma ** 2 * (1 - sp.exp(-2 * _kappa * _t)) / (2 * _kappa)  # Var x_t (6.3.5)
+ou_stationary_variance = _sigma ** 2 / (2 * _kappa)                     # t → ∞ below 6.3.5
+mezard_delta = 1 - sp.exp(-2 * _t)                                      # Δ_t (7.2.11)
+rescaled_noise_variance = sp.exp(2 * _t) - 1                            # 6.3.13
+p_stationary = sp.exp(-_x ** 2 / 2) / sp.sqrt(2 * sp.pi)                 # 7.2.10, one coordinate
+
+_y_t = sp.exp(_kappa * _t) * _x     # 6.3.3 as a function of (t, x_t)
+_x_t = sp.exp(-_kappa * _t) * _y    # its inverse, a function of (t, y_t)
+_drift_terms = sp.Add(sp.Mul(sp.exp(_kappa * _t), -_kappa * _x, evaluate=False),
+                      sp.Mul(_kappa, sp.exp(_kappa * _t), _x, evaluate=False), evaluate=False)
+_half_line = (_x, 0, sp.oo)  # ∫_R of an even function = 2 ∫_0^∞ (its mutants stay convergent)
+
+
+# below 6.3.5 the notes print x_{t→+∞} = σ/(2√(2κ)) z, i.e. a stationary variance (σ/(2√(2κ)))²
+_as_printed_stationary_variance = sp.Pow(
+    over(_sigma, sp.Mul(2, sp.sqrt(sp.Mul(2, _kappa, evaluate=False), evaluate=False), evaluate=False)),
+    2, evaluate=False)
+
+_OU_STEPS = (
+    # --- 6.3.4: Itô's formula for y_t = e^{κt} x_t with dx_t = -κ x_t dt + σ dW_t (6.3.2)
+    Step(_ito_drift(_y_t, _x, -_kappa * _x, _sigma), _drift_terms,
+         "Itô's formula: dt-coefficient ∂_t y + (-κx) ∂_x y + ½σ² ∂²_x y; y is linear in x, "
+         "so there is no Itô correction", "6.3.4", id="ito_drift_y"),
+    Step(_drift_terms, sp.S.Zero, "the drift cancels: the integrating factor removes -κ x_t dt",
+         "6.3.4", id="drift_cancels"),
+    Step(_sigma * held_derivative(_y_t, _x), sp.exp(_kappa * _t) * _sigma,
+         "Itô's formula: dW-coefficient σ ∂_x y, so dy_t = e^{κt} σ dW_t", "6.3.4", id="ito_noise_y"),
+    # --- 6.3.5: back to x_t = e^{-κt} y_t, y_t = x_0 + σ ∫_0^t e^{κs} dW_s; it solves 6.3.2
+    Step(_ito_drift(_x_t, _y, 0, sp.exp(_kappa * _t) * _sigma), -_kappa * _x_t,
+         "Itô's formula for x = e^{-κt} y with dy = e^{κt} σ dW: the drift of 6.3.2 is recovered",
+         "6.3.5", id="ito_drift_x"),
+    Step(sp.exp(_kappa * _t) * _sigma * held_derivative(_x_t, _y), _sigma,
+         "Itô's formula: the noise of 6.3.2 is recovered, so x_t = e^{-κt} x_0 + "
+         "σ ∫_0^t e^{-κ(t-s)} dW_s", "6.3.5", id="ito_noise_x"),
+    Step(held_derivative(ou_mean, _t), -_kappa * ou_mean,
+         "E of 6.3.2 (E dW_t = 0): d E x_t = -κ E x_t dt, solved by E x_t = e^{-κt} x_0", "6.3.5", id="mean_ode"),
+    Step(sp.Limit(ou_mean, _t, 0, "+"), _x0, "limiting case x_{t=0} = x_0: the mean starts at x_0",
+         "6.3.5", id="mean_initial"),
+    Step(_sigma ** 2 * sp.Integral(sp.exp(-2 * _kappa * (_t - _s)), (_s, 0, _t)), ou_variance,
+         "Itô isometry: Var σ ∫_0^t e^{-κ(t-s)} dW_s = σ² ∫_0^t e^{-2κ(t-s)} ds", "6.3.5", id="ito_isometry"),
+    Step(held_derivative(ou_variance, _t), -2 * _kappa * ou_variance + _sigma ** 2,
+         "cross-check: Itô's formula for x_t² gives d Var x_t = (-2κ Var x_t + σ²) dt", "6.3.5", id="variance_ode"),
+    Step(sp.Limit(ou_variance, _t, 0, "+"), sp.S.Zero,
+         "limiting case x_{t=0} = x_0: no noise at t = 0", "6.3.5", id="variance_initial"),
+    Step(sp.Limit(ou_mean ** 2 + ou_variance, _t, sp.oo), ou_stationary_variance,
+         "limiting case t → +∞: E x_t² = (E x_t)² + Var x_t → σ²/(2κ), the memory of x_0 is lost",
+         "6.3.5", id="second_moment_limit"),
+    Step(sp.Limit(ou_variance, _t, sp.oo), ou_stationary_variance,
+         "limiting case t → +∞: stationary variance σ²/(2κ)", "6.3.5",
+         printed=Printed(rhs=_as_printed_stationary_variance,
+                         note="the notes print x_{t→+∞} = σ/(2√(2κ)) z; the stationary standard "
+                              "deviation is σ/√(2κ) (variance σ²/(2κ)), not σ/(2√(2κ))"), id="stationary_variance"),
+    # --- 6.3.12: κ = 1 and σ = √2 (Mézard's <ηη> = 2δ); the initial condition is called x
+    Step(sp.Subs(ou_mean, (_kappa, _x0), (1, _x)), sp.exp(-_t) * _x,
+         "6.3.5 at κ = 1: mean e^{-t} x", "6.3.12", id="mean_kappa_one"),
+    Step(sp.Subs(ou_variance, (_kappa, _sigma), (1, sp.sqrt(2))), mezard_delta,
+         "6.3.5 at κ = 1, σ = √2: noise variance 1 - e^{-2t}", "6.3.12", id="variance_kappa_one"),
+    # --- 6.3.13: rescaled observation e^{t} x_t = x + sqrt(e^{2t} - 1) z (the text's
+    #     "e^{tx_t}" is OCR for e^{t} x_t)
+    Step(sp.Mul(sp.exp(_t), sp.exp(-_t) * _x, evaluate=False), _x,
+         "the rescaled mean is the clean signal x", "6.3.13", id="rescaled_mean"),
+    Step(sp.Mul(sp.exp(2 * _t), mezard_delta, evaluate=False), rescaled_noise_variance,
+         "multiplying by e^{t} multiplies the noise variance by e^{2t}", "6.3.13", id="rescaled_noise"),
+    # --- Mézard 7.2.11: ẋ = -x + η (7.2.9), x(0) = a
+    Step(sp.Subs(ou_mean, (_kappa, _x0), (1, _a)), _a * sp.exp(-_t),
+         "7.2.11: the deterministic part a e^{-t} is 6.3.5's mean at κ = 1", "7.2.11", id="mezard_mean"),
+    Step(2 * sp.Integral(sp.exp(-2 * (_t - _tau)), (_tau, 0, _t)), mezard_delta,
+         "variance of ∫_0^t e^{-(t-τ)} η(τ) dτ with <η(τ)η(τ')> = 2δ(τ-τ'): Δ_t = 1 - e^{-2t}",
+         "7.2.11", id="mezard_variance"),
+    # --- 7.2.10: stationary law of 7.2.9
+    Step((2 * sp.Integral(p_stationary, _half_line)) ** _dim, sp.S.One,
+         "a probability density on R^d integrates to 1: p_st(x) = (2π)^{-d/2} e^{-|x|²/2} "
+         "(7.2.8 with V = |x|²/2, Z = (2π)^{d/2}); the integral factorises over coordinates "
+         "and each even factor is twice its integral over [0, ∞)", "7.2.10",
+         printed=Printed(lhs=(2 * sp.Integral(sp.exp(-_x ** 2 / 2), _half_line)) ** _dim,
+                         note="the notes print p_st(x) = e^{-|x|²/2} without the normalisation "
+                              "1/Z = (2π)^{-d/2}; its integral over R^d is (2π)^{d/2}, not 1"), id="stationary_normalised"),
+    Step(held_derivative(_x * p_stationary, _x) + held_derivative(p_stationary, _x, 2), sp.S.Zero,
+         "stationary Fokker–Planck equation (7.2.6–7.2.7 with F = -x): ∂_x(x p) + ∂²_x p = 0",
+         "7.2.10", id="stationary_fokker_planck"),
+    Step(sp.Limit(mezard_delta, _t, sp.oo),
+         sp.Subs(ou_stationary_variance, (_kappa, _sigma), (1, sp.sqrt(2))),
+         "x(t) relaxes to unit variance, the variance of p_st: Δ_∞ = σ²/(2κ) at κ = 1, σ = √2",
+         "7.2.10", id="stationary_unit_variance"),
+    # --- 7.2.13–7.2.14 with constant f = -κ, g: reduces to the OU solution
+    Step(sp.exp(sp.Integral(-_kappa, (_tau, 0, _t))), sp.exp(-_kappa * _t),
+         "s(t) = exp ∫_0^t f for f = -κ", "7.2.14", id="integrating_factor"),
+    Step(2 * sp.Integral(sp.Pow(over(_g, sp.exp(-_kappa * _tau)), 2, evaluate=False),
+                         (_tau, 0, _t)),
+         _g ** 2 * (sp.exp(2 * _kappa * _t) - 1) / _kappa,
+         "σ(t)² = 2 ∫_0^t (g/s)² for constant g", "7.2.14", id="noise_integral"),
+    Step(sp.exp(-2 * _kappa * _t) * _g ** 2 * (sp.exp(2 * _kappa * _t) - 1) / _kappa,
+         sp.Subs(ou_variance, _sigma, sp.sqrt(2) * _g),
+         "Var x = s² σ² (7.2.13) is the OU variance 6.3.5 with σ = √2 g (noise <gη gη> = 2g²δ)",
+         "7.2.13", id="variance_as_ou"),
+    Step(2 * sp.Integral(_g ** 2, (_tau, 0, _t)), 2 * _g ** 2 * _t,
+         "f = 0: s = 1 and σ(t)² = 2g²t; g = 1 is Brownian motion with <η η> = 2δ (cf. 7.2.5)",
+         "7.2.14", id="brownian_limit"),
+)
+
+# Monte Carlo: the exact transition (6.3.5) and an Euler–Maruyama simulation of 6.3.2 itself.
+_finite = dict(allow_nan=False, allow_infinity=False)
+_x0_values = st.one_of(st.floats(-3.0, -1.0, **_finite), st.floats(1.0, 3.0, **_finite))
+
+
+def _ou_cases(kappa_t: tuple[float, float], steps: int | None = None):
+    """OU parameter dicts with κt in ``kappa_t``; ``x0`` kept away from 0 so the mean is resolvable."""
+    def with_kappa(kappa: float):
+        entries = {"x0": _x0_values, "kappa": st.just(kappa), "sigma": st.floats(0.1, 1.5, **_finite),
+                   "t": st.floats(kappa_t[0] / kappa, kappa_t[1] / kappa, **_finite)}
+        if steps is not None:
+            entries["steps"] = st.just(steps)
+        return st.fixed_dictionaries(entries)
+    return st.floats(0.25, 2.0, **_finite).flatmap(with_kappa)
+
+
+_CASES = ({"x0": 2.0, "kappa": 1.0, "sigma": 0.5, "t": 0.7},
+          {"x0": -1.5, "kappa": 0.3, "sigma": 1.2, "t": 2.0},
+          {"x0": 1.0, "kappa": 2.0, "sigma": 0.8, "t": 0.4})
+_EM_STEPS = 50  # h = t/50: the step bias is small (about 1 % relative) but not zero
+_EM_CASES = tuple(dict(c, steps=_EM_STEPS) for c in _CASES)
+_EM_NOTE = ("Euler–Maruyama with h = t/steps: the chain's mean x0 (1-κh)^n and variance "
+            "σ²h Σ_{k<n} (1-κh)^{2k} are exact (numerics.sde.ou_em_moments); the bias bound is "
+            "their exact distance to the continuous-time moments of 6.3.5")
+
+_OU_CLAIMS = (
+    Claim("ou_mean_exact", "mean", ou_mean, sde.ou_exact, _CASES, _ou_cases((0.05, 1.0)),
+          equation="6.3.5", samples=200_000),
+    Claim("ou_variance_exact", "variance", ou_variance, sde.ou_exact, _CASES, _ou_cases((0.05, 3.0)),
+          equation="6.3.5", samples=200_000),
+    Claim("ou_mean_euler_maruyama", "mean", ou_mean, sde.ou_euler_maruyama, _EM_CASES,
+          _ou_cases((0.05, 1.0), _EM_STEPS), equation="6.3.5",
+          bias=partial(sde.ou_em_bias, "mean"), bias_note=_EM_NOTE, samples=200_000),
+    Claim("ou_variance_euler_maruyama", "variance", ou_variance, sde.ou_euler_maruyama, _EM_CASES,
+          _ou_cases((0.05, 3.0), _EM_STEPS), equation="6.3.5",
+          bias=partial(sde.ou_em_bias, "variance"), bias_note=_EM_NOTE, samples=200_000),
+    Claim("ou_stationary_variance", "variance", ou_stationary_variance, sde.ou_exact,
+          ({"x0": 2.0, "kappa": 1.0, "sigma": 0.5, "t": 12.0},
+           {"x0": -1.0, "kappa": 0.4, "sigma": 1.5, "t": 30.0}),
+          _ou_cases((10.0, 20.0)), equation="6.3.5", bias=sde.ou_stationary_bias,
+          bias_note="sampled at finite t: |Var x_t - σ²/(2κ)| = σ² e^{-2κt}/(2κ) "
+                    "(numerics.sde.ou_stationary_bias)", samples=200_000),
+    Claim("rescaled_noise_variance", "variance", rescaled_noise_variance, sde.ou_rescaled,
+          ({"x": 0.7, "t": 0.5}, {"x": -2.0, "t": 1.5}),
+          st.fixed_dictionaries({"x": st.floats(-3.0, 3.0, **_finite),
+                                  "t": st.floats(0.05, 3.0, **_finite)}),
+          equation="6.3.13", samples=200_000),
+)
+
+DERIVATION = Derivation(
+    id="mallat.ou_solution",
+    title="Ornstein–Uhlenbeck SDE: integrating factor, Gaussian transition, stationary law",
+    lecture="Mallat (with Mézard 7.2.3–7.2.4)",
+    section="6.3 Ornstein–Uhlenbeck SDE; 6.3 Denoising OU; Mézard 7.2.3–7.2.4",
+    equations=("6.3.2", "6.3.3", "6.3.4", "6.3.5", "6.3.12", "6.3.13",
+               "7.2.9", "7.2.10", "7.2.11", "7.2.12", "7.2.13", "7.2.14"),
+    definitions=("6.3.2", "6.3.3", "7.2.9", "7.2.12"),
+    not_encoded={"6.3.6": "law of x_t as a rescaled density convolved with a Gaussian, for an "
+                          "arbitrary density p: restates 6.3.5 in distribution (σ² = 2κ) and needs "
+                          "a convolution over an undefined density"},
+    steps=_OU_STEPS,
+    claims=_OU_CLAIMS,
+)
+
+# ==== section: tweedie (mallat.tweedie) ====

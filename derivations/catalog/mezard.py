@@ -1,2 +1,0 @@
-"""Catalog module (placeholder until its derivations land)."""
-DERIVATIONS: tuple = ()

@@ -1,0 +1,87 @@
+"""The symbolic half of the verdict ladder: sound rewritings that try to reduce a difference to 0."""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+
+def _combine_integrals(expr):
+    """Merge ``c1*∫f1 + c2*∫f2`` over identical limits into ``∫(c1 f1 + c2 f2)`` (linearity)."""
+    expr = sp.expand(expr)
+    if not isinstance(expr, sp.Add):
+        return expr
+    groups: dict[Any, Any] = {}
+    rest = []
+    for term in expr.args:
+        coeff, factors = term.as_coeff_mul()
+        ints = [f for f in factors if isinstance(f, sp.Integral)]
+        if len(ints) == 1:
+            other = sp.Mul(coeff, *[f for f in factors if f is not ints[0]])
+            key = ints[0].limits
+            groups[key] = groups.get(key, 0) + other * ints[0].function
+        else:
+            rest.append(term)
+    merged = [sp.Integral(sp.simplify(f), *lims) for lims, f in groups.items()]
+    merged = [m if m.function != 0 else sp.S.Zero for m in merged]
+    return sp.Add(*rest, *merged)
+
+
+def _is_zero(e) -> bool:
+    if isinstance(e, sp.MatrixBase):
+        return all(_is_zero(x) for x in e)
+    if getattr(e, "is_ZeroMatrix", False):
+        return True
+    return e == 0 or getattr(e, "is_zero", None) is True
+
+
+def default_simplify(diff):
+    """Try a few sound rewritings in order of cost; return the simplest form reached."""
+    if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
+        for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                        lambda e: sp.simplify(sp.expand(e.doit()))):
+            r = attempt(diff)
+            if _is_zero(r):
+                return sp.ZeroMatrix(*diff.shape)
+        return r
+    if isinstance(diff, sp.MatrixBase):
+        return diff.applyfunc(default_simplify)
+    best = diff
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
+        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
+                     lambda e: sp.simplify(e.rewrite(sp.exp)),
+                     lambda e: sp.simplify(sp.expand(e, power_exp=True)),
+                     lambda e: sp.simplify(_combine_integrals(e.doit()))]
+    for attempt in attempts:
+        r = attempt(diff)
+        if _is_zero(r):
+            return sp.S.Zero
+        if sp.count_ops(r) < sp.count_ops(best):
+            best = r
+    return best
+
+
+def _symbolic(lhs, rhs, relation, simplifier):
+    diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
+    reduced = simplifier(diff)
+    if relation == "=":
+        ok = _is_zero(reduced)
+        if not ok and not isinstance(lhs, (sp.MatrixExpr, sp.MatrixBase)):
+            # ratio - 1 as a second route (products of exponentials simplify better that way)
+            if lhs != 0 and rhs != 0:
+                ok = _is_zero(simplifier(lhs / rhs - 1))
+    else:  # the nonnegativity may be visible in one rewriting and not in another
+        ok = any(getattr(form, "is_nonnegative", None) is True
+                 for form in _forms(diff, reduced, simplifier))
+    return ok, sp.latex(reduced)
+
+
+def _forms(diff, reduced, simplifier):
+    yield reduced
+    if isinstance(diff, (sp.MatrixExpr, sp.MatrixBase)):
+        return
+    for rewrite in (lambda e: e, sp.together, sp.factor, sp.cancel, sp.simplify):
+        yield rewrite(diff)
+
+
