@@ -1,0 +1,157 @@
+"""Scan a notes file: every labelled display equation, its text, and its relation chain.
+
+A display is ``$$ … $$`` (over one or more lines); its label is the ``(x.y.z)`` or
+``\\tag{x.y.z}`` at its end.  What follows a top-level ``\\quad``/``\\qquad`` is an aside (a
+side condition or a remark in words) and is kept apart from the mathematics, as are a trailing
+``,``/``.``.  A display that starts with a relation (``= …``, ``\\simeq …``) continues the
+previous display: its chain starts with that display's last term.
+
+Status of each equation: ``parsed``; ``prose`` (words or an environment of text where the
+mathematics should be, or no mathematics at all); ``error`` (``line:col: expected …``, the
+position in the notes file).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..coverage import read_notes as read_text
+from .errors import LatexError, ProseFound
+from .nodes import Chain, Relation
+from .notation import Notation
+from .operators import APPROXIMATE, RELATIONS
+from .parser import parse_latex
+
+DISPLAY = re.compile(r"\$\$(.*?)\$\$", re.S)
+LABEL = re.compile(r"(?:\\quad|\\qquad|\s)*(?:\((\d+\.\d+\.\d+)\)|\\tag\{(\d+\.\d+\.\d+)\})\s*$")
+LEADING_RELATION = re.compile(r"\s*(=|<|>|\\[a-zA-Z]+(?![a-zA-Z]))")
+SEPARATOR = re.compile(r"\\qquad(?![a-zA-Z])|\\quad(?![a-zA-Z])")
+
+
+@dataclass
+class NotesEquation:
+    """One labelled display of the notes and what the reader made of it."""
+
+    label: str
+    line: int                      # 1-based line of the display's start in the notes file
+    source: str                    # the display's LaTeX, without its label
+    math: str                      # the mathematics read (asides and end punctuation removed)
+    asides: tuple[str, ...] = ()
+    status: str = "parsed"         # parsed | prose | error
+    error: str | None = None       # "line:col: expected …" for error/prose
+    chain: Chain | None = None
+    continues: str | None = None   # label (or "line N") of the display this one continues
+    assumed: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict:
+        """The DESIGN §4 ``notes --json`` record."""
+        return {"label": self.label, "line": self.line, "source": self.source,
+                "status": self.status, "error": self.error,
+                "chain_latex": self.chain.latex() if self.chain else [],
+                "relations": [r.name for r in self.chain.relations] if self.chain else [],
+                "derivation": None}
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def split_asides(math: str) -> tuple[str, list[str], int]:
+    """The mathematics before the first top-level ``\\quad``, the asides, and its offset shift."""
+    depth, cuts = 0, []
+    i = 0
+    while i < len(math):
+        ch = math[i]
+        if ch == "\\" and i + 1 < len(math) and math[i + 1] in "{}":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and ch == "\\":
+            m = SEPARATOR.match(math, i)
+            if m:
+                cuts.append((m.start(), m.end()))
+                i = m.end()
+                continue
+        i += 1
+    pieces, start = [], 0
+    for a, b in cuts:
+        pieces.append((start, math[start:a]))
+        start = b
+    pieces.append((start, math[start:]))
+    pieces = [(s, p) for s, p in pieces if p.strip()]
+    if not pieces:
+        return "", [], 0
+    (offset, main), rest = pieces[0], [p.strip() for _, p in pieces[1:]]
+    return re.sub(r"[,.;]\s*$", "", main.rstrip()), rest, offset
+
+
+def _leading_relation(math: str) -> tuple[str | None, int]:
+    m = LEADING_RELATION.match(math)
+    if m and m.group(1) in RELATIONS:
+        return m.group(1), m.end()
+    return None, 0
+
+
+def read_notes(path: str | Path, notation: Notation | None = None) -> list[NotesEquation]:
+    """Every labelled display equation of the notes at ``path``, read through ``notation``.
+
+    Without a notation the reader runs in discovery mode (plain symbols and functions by
+    convention, listed in ``assumed``): good for parse status, never for checking.
+    """
+    return read_text_notes(read_text(path), notation)
+
+
+def read_text_notes(text: str, notation: Notation | None = None) -> list[NotesEquation]:
+    """:func:`read_notes` on the text of a notes file."""
+    notation = notation or Notation.discovery()
+    out: list[NotesEquation] = []
+    previous: tuple[str, Chain | None] | None = None     # (label or line, chain) of last display
+    for m in DISPLAY.finditer(text):
+        body, start = m.group(1), m.start(1)
+        lab = LABEL.search(body)
+        source = body[:lab.start()] if lab else body
+        label = (lab.group(1) or lab.group(2)) if lab else None
+        math, asides, shift = split_asides(source)
+        first = len(source) - len(source.lstrip())
+        line, col = _position(text, start + max(shift, 0) + (first if shift == 0 else 0))
+        eq = NotesEquation(label or "", _position(text, start)[0], source.strip(), math.strip(),
+                           tuple(asides))
+        _read_one(eq, math.strip(), notation, line, col + (len(math) - len(math.lstrip())
+                                                          if shift else 0), previous)
+        previous = (label or f"line {eq.line}", eq.chain) if eq.status == "parsed" else (
+            label or f"line {eq.line}", None)
+        if label:
+            out.append(eq)
+    return out
+
+
+def _read_one(eq: NotesEquation, math: str, notation, line: int, col: int, previous) -> None:
+    if not math:
+        eq.status, eq.error = "prose", f"{line}:{col}: no mathematics in the display"
+        return
+    relation, skip = _leading_relation(math)
+    if relation is not None and previous is not None:
+        eq.continues = previous[0]
+    try:
+        chain = parse_latex(math[skip:], notation, line=line, column=col + skip)
+    except ProseFound as exc:
+        eq.status, eq.error = "prose", str(exc)
+        return
+    except LatexError as exc:
+        eq.status, eq.error = "error", str(exc)
+        return
+    if relation is not None:
+        before = previous[1] if previous is not None else None
+        if before is None:   # the continued display does not parse: keep this one's own links
+            eq.chain, eq.assumed = chain, chain.assumed
+            return
+        name = RELATIONS[relation]
+        link = Relation(name, relation, name in APPROXIMATE)
+        chain = Chain((before.terms[-1],) + chain.terms, (link,) + chain.relations,
+                      chain.prefix, tuple(dict.fromkeys(before.assumed + chain.assumed)))
+    eq.chain, eq.assumed = chain, chain.assumed

@@ -1,0 +1,450 @@
+"""Meaning through the notation table: names, juxtapositions, operators, big operators.
+
+Conventions (each documented in ``docs/latex_reader.md``):
+
+* ``f(x)`` is an application when the table binds ``f`` to a function, a product when it binds
+  a symbol; ``f(x)^2`` squares the application.  Operators (``\\log``, ``\\mathbb{E}``,
+  ``\\nabla_x`` …) without parentheses take the next factor: ``\\log p(x) q`` is ``log(p(x))·q``.
+* A big operator takes the rest of its juxtaposition; ``\\sum … \\cdot`` / ``/`` after it is
+  ambiguous and an error.  ``a/bc`` is ``a/(bc)`` (juxtaposition binds tighter than ``/``).
+* ``e`` is Euler's number, ``\\pi`` is π, unless the table binds them.
+"""
+from __future__ import annotations
+
+import re
+
+import sympy as sp
+from lark import Token
+
+from . import operators as ops
+from .errors import LatexError, ProseFound, UnboundName
+from .nodes import BigOp, DerivativeOp, Group, Item, Juxt, Name, RawChain, Script, Value
+from .notation import CONSTANTS, NAME_COMMANDS
+
+_BUILD_ERRORS = (TypeError, ValueError, AttributeError, NotImplementedError, IndexError,
+                 KeyError, ZeroDivisionError, ArithmeticError, sp.PolynomialError)
+_NAME_LIKE_SUPS = {"*", "\\ast", "\\star", "\\prime", "\\dagger", "T", "\\top", "\\intercal"}
+_TRANSPOSE = {"T", "\\top", "\\intercal"}
+_LABEL_SUP = re.compile(r"\([^()]*\)$")          # ^{(t)}: a label, not a power
+_KL_NAMES = {"D_{KL}", "D_{\\text{KL}}", "KL"}
+
+
+def _where(x):
+    """(line, column) of a token, item or raw chain (relative to the text being parsed)."""
+    return getattr(x, "line", None) or 1, getattr(x, "column", None) or 1
+
+
+class Resolver:
+    """Turns the intermediate objects of :mod:`.nodes` into SymPy, through a notation table."""
+
+    def __init__(self, notation, origin=(1, 1), assumed=None):
+        self.notation = notation
+        self.origin = origin
+        self.assumed = assumed if assumed is not None else []
+
+    # ------------------------------------------------------------ positions and errors
+    def at(self, line: int, column: int) -> tuple[int, int]:
+        """A position of the parsed text as a position of the whole source."""
+        line0, col0 = self.origin
+        return (line0, col0 + column - 1) if line == 1 else (line0 + line - 1, column)
+
+    def fail(self, where, what: str, cls=LatexError) -> LatexError:
+        return cls(*self.at(*_where(where)), what)
+
+    def guard(self, build, where):
+        """``build()``, with SymPy's refusals turned into a positioned error."""
+        try:
+            return build()
+        except LatexError:
+            raise
+        except _BUILD_ERRORS as exc:
+            raise self.fail(where, f"an expression SymPy can build ({type(exc).__name__}: "
+                                   f"{str(exc).splitlines()[0][:80] if str(exc) else ''})")
+
+    def reparse(self, script: Script):
+        """The parts of a script, read now (``(parts, separators)``)."""
+        from .parser import parse_items
+
+        return parse_items(script.raw, self.notation, self.at(script.line, script.column),
+                           self.assumed)
+
+    # ------------------------------------------------------------ values
+    def value(self, x):
+        """The SymPy value of an expression object (juxtaposition, item or built value)."""
+        if isinstance(x, Juxt):
+            return self.resolve(x)
+        if isinstance(x, Item):
+            return self.resolve(Juxt(x.line, x.column, items=[x]))
+        if isinstance(x, RawChain):
+            if x.relations:
+                raise self.fail(x, "a value here, not a relation")
+            return self.value(x.exprs[0])
+        return x
+
+    def arith(self, op, a, b, where):
+        return self.guard(lambda: op(self.value(a), self.value(b)), where)
+
+    def chain_values(self, chain: RawChain) -> list:
+        values = [self.value(e) for e in chain.exprs]
+        for i, r in enumerate(chain.relations):
+            if r in ("\\in", "\\notin") and isinstance(values[i + 1], sp.Tuple) \
+                    and len(values[i + 1]) == 2:
+                lo, hi = values[i + 1]
+                values[i + 1] = self.guard(lambda: sp.Interval(lo, hi), chain)
+        return values
+
+    def condition(self, chain: RawChain):
+        """A one-relation chain as a SymPy condition (``i < j``, ``x \\sim p``, ``k \\in S``)."""
+        lhs, rhs = self.value(chain.exprs[0]), self.value(chain.exprs[1])
+        name = ops.RELATIONS[chain.relations[0]]
+        cond = self.guard(lambda: ops.relational(lhs, name, rhs), chain)
+        if cond is None:
+            raise self.fail(chain, f"a condition, not the relation {chain.relations[0]}")
+        return cond
+
+    def words_in(self, objs):
+        """The first ``\\text{word}`` (not an operator name) among objects, else None."""
+        for x in objs:
+            if isinstance(x, RawChain):
+                found = self.words_in(x.exprs)
+            elif isinstance(x, Juxt):
+                found = self.words_in(x.items)
+            elif isinstance(x, Group):
+                found = self.words_in(x.parts)
+            elif isinstance(x, BigOp):
+                found = self.words_in([x.body])
+            elif isinstance(x, Name) and x.word is not None and x.word not in ops.TEXT_OPS:
+                found = x
+            else:
+                found = None
+            if found is not None:
+                return found
+        return None
+
+    def single_expr(self, items, where):
+        parts, _ = items
+        if len(parts) != 1 or parts[0].relations:
+            raise self.fail(where, "a single expression inside the braces")
+        return parts[0].exprs[0]
+
+    def single_item(self, expr, where):
+        if isinstance(expr, Juxt) and len(expr.items) == 1:
+            return expr.items[0]
+        raise self.fail(where, "a single name")
+
+    # ------------------------------------------------------------ binary operators
+    def _ends_open(self, x) -> bool:
+        return isinstance(x, Juxt) and bool(x.items) and isinstance(x.items[-1], BigOp)
+
+    def product_op(self, a, b, tok: Token, name: str):
+        if self._ends_open(a):
+            raise self.fail(tok, f"parentheses around the sum/integral before {name} "
+                                 "(where it ends is ambiguous)")
+        left, right = self.value(a), self.value(b)
+        if name == "/":
+            return self.guard(lambda: left / right, tok)
+        if name == "\\odot" and ops.is_matrix(left) and ops.is_matrix(right):
+            return self.guard(lambda: sp.HadamardProduct(left, right), tok)
+        if name == "\\times" and ops.is_matrix(left) and ops.is_matrix(right):
+            raise self.fail(tok, "a product of scalars (cross products are not supported)")
+        return self.guard(lambda: left * right, tok)
+
+    def dot(self, a, b, tok: Token):
+        """``a \\cdot b``: product, inner product of two vectors, or ``\\nabla \\cdot v``."""
+        if isinstance(a, Juxt) and a.items and isinstance(a.items[-1], Name) \
+                and a.items[-1].base == "\\nabla" and not a.items[-1].scripts:
+            div = ops.Divergence(self.value(b))
+            rest = a.items[:-1]
+            return self.guard(lambda: (self.resolve(Juxt(a.line, a.column, items=rest))
+                                       if rest else 1) * div, tok)
+        if self._ends_open(a):
+            raise self.fail(tok, "parentheses around the sum/integral before \\cdot "
+                                 "(where it ends is ambiguous)")
+        left, right = self.value(a), self.value(b)
+        if ops.is_matrix(left) and ops.is_matrix(right):
+            return ops.Inner(left, right)
+        return self.guard(lambda: left * right, tok)
+
+    # ------------------------------------------------------------ juxtaposition
+    def resolve(self, j: Juxt):
+        """Applications, then operators (right to left), then the product of the factors."""
+        items = list(j.items)
+        tail = items.pop() if items and isinstance(items[-1], BigOp) else None
+        factors = self._factors(items)
+        if tail is not None:
+            factors.append(("value", self.big_value(tail), tail))
+        done: list = []
+        for kind, obj, item in reversed(factors):
+            if kind == "op":
+                if not done:
+                    raise self.fail(item, f"an argument after the operator {self._op_text(item)}")
+                done[0] = ("value", self.apply_op(obj, item, done[0]), item)
+            else:
+                done.insert(0, (kind, obj, item))
+        values = [self.group_value(obj, allow_tuple=len(done) == 1) if kind == "group" else obj
+                  for kind, obj, _ in done]
+        result = values[0] if values else sp.Integer(1)
+        for v, (_, _, item) in zip(values[1:], done[1:]):
+            if isinstance(v, sp.Tuple) or isinstance(result, sp.Tuple):
+                raise self.fail(item, "a value, not a tuple, in a product")
+            result = self.guard(lambda r=result, v=v: r * v, item)
+        return result
+
+    @staticmethod
+    def _op_text(item) -> str:
+        return item.base if isinstance(item, Name) else "d/d…"
+
+    def _factors(self, items: list) -> list:
+        out, i = [], 0
+        while i < len(items):
+            it, nxt = items[i], items[i + 1] if i + 1 < len(items) else None
+            if isinstance(it, Name):
+                kind, obj = self.name(it, nxt)
+                if kind == "function":
+                    if not (isinstance(nxt, Group) and nxt.kind in ("(", "[")):
+                        raise self.fail(it, f"arguments after the function {it.key()}")
+                    applied = self.apply(obj, nxt, it)
+                    out.append(("value", self.scripts(applied, nxt.scripts, nxt), it))
+                    i += 2
+                    continue
+                out.append((kind, obj, it))
+            elif isinstance(it, Group):
+                out.append(("group", it, it))
+            elif isinstance(it, DerivativeOp):
+                out.append(("op", "derivative", it))
+            elif isinstance(it, Value):
+                out.append(("value", self.scripts(it.expr, it.scripts, it, it.annotated), it))
+            else:
+                raise self.fail(it, "a factor")
+            i += 1
+        return out
+
+    # ------------------------------------------------------------ names
+    def name(self, it: Name, nxt):
+        """``("symbol", value)``, ``("function", f)`` or ``("op", kind)`` for a name."""
+        n = self.notation
+        sup = it.script("sup")
+        found = n.lookup(it.key(True))
+        if found:
+            return found
+        found = n.lookup(it.key(False))
+        if found:
+            kind, obj = found
+            if kind == "function" and sup:
+                raise self.fail(it, f"no superscript on the function {it.key(False)} "
+                                    "(bind the superscripted name in the notation table)")
+            return kind, self.scripts(obj, [s for s in it.scripts if s.kind == "sup"], it)
+        op = self.operator_of(it, nxt)
+        if op:
+            return "op", op
+        plain = it.base + "'" * sum(s.kind == "prime" for s in it.scripts)
+        sub = it.script("sub")
+        if it.base in CONSTANTS and plain == it.base and sub is None \
+                and n.lookup(it.base) is None:
+            return "value", self.scripts(CONSTANTS[it.base], it.scripts, it)
+        base = n.lookup(plain)
+        if base and sub and isinstance(base[1], sp.IndexedBase):
+            value = self.guard(lambda: base[1][self.indices(sub)], it)
+            return "value", self.scripts(value, [s for s in it.scripts if s.kind == "sup"], it)
+        return self.unbound(it, nxt)
+
+    def unbound(self, it: Name, nxt):
+        if it.base.startswith("\\") and not it.base.startswith(("\\text{", "\\math", "\\hat",
+                                                                "\\bar", "\\tilde", "\\under",
+                                                                "\\over", "\\dot", "\\ddot",
+                                                                "\\vec", "\\wide", "\\check",
+                                                                "\\breve", "\\bm", "\\bold")) \
+                and it.base not in NAME_COMMANDS:
+            raise self.fail(it, f"a supported command, not {it.base}")
+        applied = isinstance(nxt, Group) and nxt.kind == "("
+        if it.word is not None and not (self.notation.discovery_mode and applied):
+            raise self.fail(it, f"mathematics, not the words {it.base}", ProseFound)
+        if not self.notation.discovery_mode:
+            raise self.fail(it, f"unbound name {it.key(False)}", UnboundName)
+        sup = it.script("sup")
+        if applied:
+            self.assumed.append(f"{it.key(True)}: function")
+            return "function", self.notation.invent(it.key(True), "function")
+        if sup is not None and (sup.text in _NAME_LIKE_SUPS or _LABEL_SUP.match(sup.text)
+                                or sup.text.startswith("\\text") or
+                                (sup.text.isalpha() and len(sup.text) > 1)):
+            self.assumed.append(f"{it.key(True)}: symbol")
+            return "value", self.notation.invent(it.key(True), "symbol")
+        self.assumed.append(f"{it.key(False)}: symbol")
+        value = self.notation.invent(it.key(False), "symbol")
+        return "value", self.scripts(value, [s for s in it.scripts if s.kind == "sup"], it)
+
+    def operator_of(self, it: Name, nxt) -> str | None:
+        bound = self.notation.operator(it.key(False)) or self.notation.operator(it.base)
+        if bound:
+            return bound
+        if it.key(False) in _KL_NAMES:
+            return "KL"
+        if it.word is not None:
+            op = ops.TEXT_OPS.get(it.word)
+        else:
+            op = ops.COMMAND_OPS.get(it.base) or ops.FONT_OPS.get(it.base)
+        if op == "N" and not isinstance(nxt, Group):
+            return None
+        if op in ("min", "max") and it.script("sub") is None and not isinstance(nxt, Group):
+            return None
+        return op
+
+    def indices(self, sub: Script):
+        parts, _ = self.reparse(sub)
+        if len(parts) == 1 and isinstance(parts[0].exprs[0], Juxt) and not parts[0].relations \
+                and all(isinstance(x, Name) for x in parts[0].exprs[0].items):
+            return tuple(self.value(x) for x in parts[0].exprs[0].items)
+        return tuple(self.value(p) for p in parts)
+
+    # ------------------------------------------------------------ scripts on values
+    def scripts(self, value, scripts: list[Script], where, annotated: bool = False):
+        """Apply the superscript (power, transpose, inverse) of a value; reject subscripts."""
+        for s in scripts:
+            if annotated:
+                continue                      # \underbrace{…}_{note}: the note is not maths
+            if s.kind == "sub":
+                raise self.fail(s, "no subscript on an expression (only names take subscripts)")
+            if s.kind == "prime":
+                raise self.fail(s, "no prime on an expression")
+            if s.text in _TRANSPOSE and (ops.is_matrix(value) or s.text != "T"):
+                value = self.guard(lambda v=value: sp.transpose(v), s)
+                continue
+            if s.text in _NAME_LIKE_SUPS - {"T"} or _LABEL_SUP.match(s.text):
+                raise self.fail(s, f"a power, not ^{{{s.text}}} on an expression (bind the "
+                                   "decorated name in the notation table)")
+            exponent = self.script_value(s)
+            value = self.guard(lambda v=value, e=exponent: v ** e, s)
+        return value
+
+    def script_value(self, s: Script):
+        parts, _ = self.reparse(s)
+        if len(parts) != 1:
+            raise self.fail(s, "a single expression as the script")
+        return self.value(parts[0])
+
+    # ------------------------------------------------------------ groups
+    def part_values(self, g: Group) -> list:
+        return [self.value(p) for p in g.parts]
+
+    def group_value(self, g: Group, allow_tuple: bool = True):
+        """A bracket's value: the expression, a tuple, a set, |x|, ‖x‖, ⟨a, b⟩ …"""
+        seps = set(g.separators)
+        if g.kind in ("(", "[", "{"):
+            if seps - {","}:
+                raise self.fail(g, f"a value, not a list separated by {sorted(seps)}")
+            vals = self.part_values(g)
+            if len(vals) > 1 and not allow_tuple:
+                raise self.fail(g, "a value, not a tuple, in a product")
+            value = vals[0] if len(vals) == 1 else sp.Tuple(*vals)
+            return self.scripts(value, g.scripts, g)
+        if g.kind == "\\{":
+            return self.scripts(self.guard(lambda: sp.FiniteSet(*self.part_values(g)), g),
+                                g.scripts, g)
+        sub = g.script("sub")
+        rest = [s for s in g.scripts if s.kind != "sub"]
+        if g.kind in ("abs", "norm"):
+            if len(g.parts) != 1:
+                raise self.fail(g, "a single expression between the bars")
+            v = self.value(g.parts[0])
+            if g.kind == "abs" and sub is None and not ops.is_matrix(v):
+                value = self.guard(lambda: sp.Abs(v), g)
+            else:
+                order = self.script_value(sub) if sub is not None else 2
+                value = ops.Norm(v) if order == 2 else ops.Norm(v, order)
+            return self.scripts(value, rest, g)
+        # \langle … \rangle
+        vals = self.part_values(g)
+        if len(vals) == 1:
+            spec = self.specs(sub) if sub is not None else ()
+            value = ops.Average(vals[0], *spec)
+        elif sub is not None:
+            raise self.fail(sub, "no subscript on an inner product")
+        elif len(vals) == 2 and seps == {","}:
+            value = ops.Inner(*vals)
+        elif seps == {"|"} and len(vals) in (2, 3):
+            value = ops.Braket(*vals)
+        else:
+            raise self.fail(g, "⟨a⟩, ⟨a, b⟩ or ⟨u | A | v⟩")
+        return self.scripts(value, rest, g)
+
+    def apply(self, f, g: Group, where):
+        """``f(args)``; arguments after ``|`` are the condition (``Given``) unless ``f`` takes them."""
+        args, given, mode = [], [], "args"
+        for i, part in enumerate(g.parts):
+            sep = g.separators[i - 1] if i else ","
+            if sep == "|":
+                mode = "given"
+            elif sep not in (",", ";"):
+                raise self.fail(g, f"arguments separated by ',' ';' or '|', not {sep!r}")
+            (given if mode == "given" else args).append(self.value(part))
+        nargs = getattr(f, "nargs", None)
+        takes_all = isinstance(f, sp.Lambda) and len(f.variables) == len(args) + len(given)
+        if given and not takes_all:
+            args.append(ops.Given(*given))
+        else:
+            args.extend(given)
+        return self.guard(lambda: f(*args), where)
+
+    def specs(self, sub: Script) -> tuple:
+        """The parts of an operator's subscript: ``x``, ``x \\sim p``, ``y \\in Y``."""
+        parts, _ = self.reparse(sub)
+        out = []
+        for p in parts:
+            if not p.relations:
+                out.append(self.value(p))
+            elif len(p.relations) == 1:
+                out.append(self.condition(p))
+            else:
+                raise self.fail(p, "one relation per part of the subscript")
+        return tuple(out)
+
+    # ------------------------------------------------------------ operators
+    def operand(self, entry, where):
+        kind, obj, _ = entry
+        if kind != "group":
+            return obj
+        return self.group_value(obj, allow_tuple=False)
+
+    def apply_op(self, op: str, it, entry):
+        from .apply_ops import apply_operator
+
+        return apply_operator(self, op, it, entry)
+
+    # ------------------------------------------------------------ derivatives and big ops
+    @staticmethod
+    def _is_differential(it, allow_sup=False) -> bool:
+        return isinstance(it, Name) and (it.base == "d" or it.word == "d" or
+                                         it.base == "\\partial") and \
+            all(s.kind == "sup" for s in it.scripts) and (allow_sup or not it.scripts)
+
+    def derivative_form(self, num, den):
+        """``\\frac{d f}{dx}``, ``\\frac{\\partial^2 f}{\\partial x^2}``, ``\\frac{d}{dt}`` or None."""
+        if not (isinstance(num, Juxt) and isinstance(den, Juxt) and len(den.items) == 2):
+            return None
+        dd, var = den.items
+        dn = num.items[0] if num.items else None
+        if not (self._is_differential(dd) and isinstance(var, Name)
+                and self._is_differential(dn, allow_sup=True) and dn.base == dd.base):
+            return None
+        order_num = dn.script("sup")
+        order_den = var.script("sup")
+        order = 1
+        if order_num is not None or order_den is not None:
+            if order_num is None or order_den is None or order_num.text != order_den.text \
+                    or not order_num.text.isdigit():
+                raise self.fail(dn, "the same derivative order up and down (d^n f / dx^n)")
+            order = int(order_num.text)
+        plain = Name(var.line, var.column, scripts=[s for s in var.scripts if s.kind != "sup"],
+                     base=var.base, word=var.word)
+        variable = self.value(plain)
+        if len(num.items) == 1:
+            return DerivativeOp(num.line, num.column, variable=variable, order=order)
+        body = self.resolve(Juxt(num.line, num.column, items=num.items[1:]))
+        return Value(num.line, num.column,
+                     expr=self.guard(lambda: sp.Derivative(body, (variable, order)), num))
+
+    def big_value(self, b: BigOp):
+        from .apply_ops import big_operator
+
+        return big_operator(self, b)
