@@ -139,13 +139,15 @@ class Chain:
     ``relations[i]`` links ``terms[i]`` and ``terms[i + 1]``; a *connective* (``\\implies``)
     links the statements on either side, not those two terms.  An *approximate* relation
     (``\\approx``, ``\\simeq``, ``\\asymp``, ``\\sim``) is never to be checked as an equality.
-    ``assumed`` lists what discovery mode made up (``p: function``), empty in strict mode.
+    ``assumed`` lists what discovery mode made up (``p: function``), empty in strict mode;
+    ``asides`` what followed a top-level ``\\quad`` (kept apart, never read as mathematics).
     """
 
     terms: tuple
     relations: tuple[Relation, ...]
     prefix: str | None = None
     assumed: tuple[str, ...] = ()
+    asides: tuple[str, ...] = ()     # what followed a top-level \quad (words, side conditions)
 
     def links(self):
         """``(lhs, relation, rhs)`` for every relation between two terms (not connectives)."""

@@ -1,6 +1,7 @@
 """Entry points: LaTeX text → :class:`~.nodes.Chain`, with ``line:col: expected …`` errors."""
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,7 +92,21 @@ def parse_latex(text: str, notation, *, line: int = 1, column: int = 1) -> Chain
     Raises :class:`~.errors.LatexError` (``line:col: expected …``), :class:`UnboundName` or
     :class:`ProseFound` (both subclasses).
     """
-    return _run(text, "start", notation, (line, column), None)
+    from .reader import split_asides
+
+    math, asides, shift = split_asides(text)
+    lead = len(math) - len(math.lstrip())
+    where = _shifted(text, shift + lead, line, column)
+    chain = _run(math.strip(), "start", notation, where, None)
+    return replace(chain, asides=tuple(asides)) if asides else chain
+
+
+def _shifted(text: str, offset: int, line: int, column: int) -> tuple[int, int]:
+    """The source position of ``text[offset]`` when ``text`` starts at ``line:column``."""
+    before = text[:offset]
+    if "\n" not in before:
+        return line, column + offset
+    return line + before.count("\n"), offset - before.rfind("\n")
 
 
 def parse_expr_latex(text: str, notation, *, line: int = 1, column: int = 1):

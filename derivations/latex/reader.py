@@ -112,46 +112,46 @@ def read_text_notes(text: str, notation: Notation | None = None) -> list[NotesEq
     out: list[NotesEquation] = []
     previous: tuple[str, Chain | None] | None = None     # (label or line, chain) of last display
     for m in DISPLAY.finditer(text):
-        body, start = m.group(1), m.start(1)
+        body = m.group(1)
         lab = LABEL.search(body)
         source = body[:lab.start()] if lab else body
         label = (lab.group(1) or lab.group(2)) if lab else None
         math, asides, shift = split_asides(source)
-        first = len(source) - len(source.lstrip())
-        line, col = _position(text, start + max(shift, 0) + (first if shift == 0 else 0))
-        eq = NotesEquation(label or "", _position(text, start)[0], source.strip(), math.strip(),
-                           tuple(asides))
-        _read_one(eq, math.strip(), notation, line, col + (len(math) - len(math.lstrip())
-                                                          if shift else 0), previous)
-        previous = (label or f"line {eq.line}", eq.chain) if eq.status == "parsed" else (
-            label or f"line {eq.line}", None)
+        line, col = _position(text, m.start(1))
+        eq = NotesEquation(label or "", line, source.strip(), math.strip(), tuple(asides))
+        _read_one(eq, source, shift + len(math) - len(math.lstrip()), notation, line, col,
+                  previous)
+        previous = (label or f"line {eq.line}", eq.chain if eq.status == "parsed" else None)
         if label:
             out.append(eq)
     return out
 
 
-def _read_one(eq: NotesEquation, math: str, notation, line: int, col: int, previous) -> None:
-    if not math:
+def _read_one(eq: NotesEquation, source: str, at: int, notation, line: int, col: int,
+              previous) -> None:
+    """Parse one display (``source``; its mathematics starts at offset ``at``) into ``eq``."""
+    if not eq.math:
         eq.status, eq.error = "prose", f"{line}:{col}: no mathematics in the display"
         return
-    relation, skip = _leading_relation(math)
-    if relation is not None and previous is not None:
-        eq.continues = previous[0]
+    relation, skip = _leading_relation(eq.math)
+    if relation is not None:     # blank it out: positions stay those of the notes
+        source = source[:at] + " " * skip + source[at + skip:]
+        if previous is not None:
+            eq.continues = previous[0]
     try:
-        chain = parse_latex(math[skip:], notation, line=line, column=col + skip)
+        chain = parse_latex(source, notation, line=line, column=col)
     except ProseFound as exc:
         eq.status, eq.error = "prose", str(exc)
         return
     except LatexError as exc:
         eq.status, eq.error = "error", str(exc)
         return
-    if relation is not None:
-        before = previous[1] if previous is not None else None
-        if before is None:   # the continued display does not parse: keep this one's own links
-            eq.chain, eq.assumed = chain, chain.assumed
-            return
+    before = previous[1] if previous is not None else None
+    if relation is not None and before is not None:
         name = RELATIONS[relation]
         link = Relation(name, relation, name in APPROXIMATE)
         chain = Chain((before.terms[-1],) + chain.terms, (link,) + chain.relations,
-                      chain.prefix, tuple(dict.fromkeys(before.assumed + chain.assumed)))
+                      chain.prefix, tuple(dict.fromkeys(before.assumed + chain.assumed)),
+                      chain.asides)
+    # a continued display that does not parse: this one keeps its own links only
     eq.chain, eq.assumed = chain, chain.assumed

@@ -200,6 +200,11 @@ class Resolver:
             it, nxt = items[i], items[i + 1] if i + 1 < len(items) else None
             if isinstance(it, Name):
                 kind, obj = self.name(it, nxt)
+                if kind == "function" and nxt is None:
+                    # a function named, not applied (\log p, x \sim p, KL(p, q)): the object
+                    out.append(("value", sp.Symbol(it.key()), it))
+                    i += 1
+                    continue
                 if kind == "function":
                     if not (isinstance(nxt, Group) and nxt.kind in ("(", "[")):
                         raise self.fail(it, f"arguments after the function {it.key()}")
