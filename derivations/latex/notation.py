@@ -55,12 +55,15 @@ class Notation:
     ``operators``: name → one of ``laplacian``, ``gradient``, ``divergence`` (e.g.
     ``{"\\Delta": "laplacian"}``; otherwise ``\\Delta`` is a symbol).
     ``indices``: index name → ``(low, high)`` range, used by ``\\sum_i`` without limits.
+    ``families``: name → function whose subscripts are its first arguments, so that with
+    ``families={"p": p}`` the notes' ``p_k(x)`` is ``p(k, x)`` (and depends on ``k``).
     """
 
     def __init__(self, symbols: Mapping[str, Any] | None = None,
                  functions: Mapping[str, Callable] | None = None, *,
                  operators: Mapping[str, str] | None = None,
-                 indices: Mapping[str, tuple] | None = None, discovery: bool = False):
+                 indices: Mapping[str, tuple] | None = None,
+                 families: Mapping[str, Callable] | None = None, discovery: bool = False):
         self.symbols = {name_key(k): v for k, v in (symbols or {}).items()}
         self.functions = {name_key(k): f for k, f in (functions or {}).items()}
         self.operators = {name_key(k): v for k, v in (operators or {}).items()}
@@ -68,6 +71,7 @@ class Notation:
             if v not in OPERATOR_KINDS:
                 raise ValueError(f"operator {k!r}: got {v!r}, expected one of {OPERATOR_KINDS}")
         self.indices = {name_key(k): tuple(v) for k, v in (indices or {}).items()}
+        self.families = {name_key(k): f for k, f in (families or {}).items()}
         both = set(self.symbols) & set(self.functions)
         if both:
             raise ValueError(f"names bound both as symbol and function: {sorted(both)}")
@@ -78,7 +82,8 @@ class Notation:
     def discovery(cls, base: "Notation | None" = None) -> "Notation":
         """A permissive table: unbound names become plain symbols/functions (recorded)."""
         base = base or cls()
-        return cls(*base._maps(), operators=base._ops(), indices=base._idx(), discovery=True)
+        return cls(*base._maps(), operators=base._ops(), indices=base._idx(),
+                   families=dict(base.families), discovery=True)
 
     def merge(self, other: "Notation") -> "Notation":
         """This table with ``other`` 's bindings added (``other`` wins on a shared name)."""
@@ -88,6 +93,7 @@ class Notation:
                  **other.functions}
         return Notation(syms, funcs, operators={**self.operators, **other.operators},
                         indices={**self.indices, **other.indices},
+                        families={**self.families, **other.families},
                         discovery=self.discovery_mode or other.discovery_mode)
 
     def _maps(self):
@@ -109,6 +115,9 @@ class Notation:
 
     def operator(self, key: str) -> str | None:
         return self.operators.get(key)
+
+    def family(self, key: str) -> Callable | None:
+        return self.families.get(key)
 
     def index_range(self, key: str) -> tuple | None:
         return self.indices.get(key)

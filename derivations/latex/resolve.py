@@ -34,6 +34,25 @@ def _where(x):
     return getattr(x, "line", None) or 1, getattr(x, "column", None) or 1
 
 
+def _call_group(nxt):
+    """``{\\left(x\\right)}`` (as SymPy prints arguments) seen as the ``(x)`` it braces."""
+    if isinstance(nxt, Group) and nxt.kind == "{" and len(nxt.parts) == 1 and not nxt.scripts:
+        part = nxt.parts[0]
+        if not part.relations and isinstance(part.exprs[0], Juxt) \
+                and len(part.exprs[0].items) == 1 and isinstance(part.exprs[0].items[0], Group) \
+                and part.exprs[0].items[0].kind == "(":
+            return part.exprs[0].items[0]
+    return nxt
+
+
+def _power(base, exponent):
+    """``base ** exponent``, left unevaluated when both are numbers and the result is huge."""
+    if getattr(base, "is_Number", False) and getattr(exponent, "is_Number", False) \
+            and abs(exponent) > 64:
+        return sp.Pow(base, exponent, evaluate=False)
+    return base ** exponent
+
+
 class Resolver:
     """Turns the intermediate objects of :mod:`.nodes` into SymPy, through a notation table."""
 
@@ -206,6 +225,7 @@ class Resolver:
                     i += 1
                     continue
                 if kind == "function":
+                    nxt = items[i + 1] = _call_group(nxt)
                     if not (isinstance(nxt, Group) and nxt.kind in ("(", "[")):
                         raise self.fail(it, f"arguments after the function {it.key()}")
                     applied = self.apply(obj, nxt, it)
@@ -244,6 +264,10 @@ class Resolver:
             return "op", op
         plain = it.base + "'" * sum(s.kind == "prime" for s in it.scripts)
         sub = it.script("sub")
+        family = n.family(plain)
+        if family is not None and sub is not None and sup is None:
+            index = self.indices(sub)
+            return "function", lambda *args: family(*index, *args)
         if it.base in CONSTANTS and plain == it.base and sub is None \
                 and n.lookup(it.base) is None:
             return "value", self.scripts(CONSTANTS[it.base], it.scripts, it)
@@ -261,7 +285,7 @@ class Resolver:
                                                                 "\\breve", "\\bm", "\\bold")) \
                 and it.base not in NAME_COMMANDS:
             raise self.fail(it, f"a supported command, not {it.base}")
-        applied = isinstance(nxt, Group) and nxt.kind == "("
+        applied = isinstance(_call_group(nxt), Group) and _call_group(nxt).kind == "("
         if it.word is not None and not (self.notation.discovery_mode and applied):
             raise self.fail(it, f"mathematics, not the words {it.base}", ProseFound)
         if not self.notation.discovery_mode:
@@ -319,7 +343,7 @@ class Resolver:
                 raise self.fail(s, f"a power, not ^{{{s.text}}} on an expression (bind the "
                                    "decorated name in the notation table)")
             exponent = self.script_value(s)
-            value = self.guard(lambda v=value, e=exponent: v ** e, s)
+            value = self.guard(lambda v=value, e=exponent: _power(v, e), s)
         return value
 
     def script_value(self, s: Script):
