@@ -25,7 +25,7 @@ def lark_parser() -> Lark:
     """The LALR parser of ``grammar/notes.lark`` (built once)."""
     return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
                 postlex=BarResolver(), start=["start", "items_start"],
-                propagate_positions=True, maybe_placeholders=False)
+                maybe_placeholders=False)
 
 
 def _describe(name: str) -> str:

@@ -197,7 +197,7 @@ class Resolver:
             if kind == "op":
                 if not done:
                     raise self.fail(item, f"an argument after the operator {self._op_text(item)}")
-                done[0] = ("value", self.apply_op(obj, item, done[0]), item)
+                done[0] = ("value", self._apply_to_next(obj, item, done[0]), item)
             else:
                 done.insert(0, (kind, obj, item))
         values = [self.group_value(obj, allow_tuple=len(done) == 1) if kind == "group" else obj
@@ -208,6 +208,15 @@ class Resolver:
                 raise self.fail(item, "a value, not a tuple, in a product")
             result = self.guard(lambda r=result, v=v: r * v, item)
         return result
+
+    def _apply_to_next(self, op, item, entry):
+        """``op`` on the next factor; ``\\log(x)^2``, ``\\text{Tr}(A)^{-1}`` power the result."""
+        kind, obj, where = entry
+        if kind == "group" and obj.kind in ("(", "[") and obj.scripts:
+            bare = Group(obj.line, obj.column, kind=obj.kind, parts=obj.parts,
+                         separators=obj.separators)
+            return self.scripts(self.apply_op(op, item, (kind, bare, where)), obj.scripts, obj)
+        return self.apply_op(op, item, entry)
 
     @staticmethod
     def _op_text(item) -> str:

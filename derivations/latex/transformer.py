@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from lark import Token, Transformer, v_args
+from lark import Token, Transformer
 
 from .errors import LatexError, ProseFound
 from .nodes import (Chain, DerivativeOp, Group, Juxt, Name, RawChain, Relation, Script, Value,
@@ -66,9 +66,10 @@ class NotesTransformer(Resolver, Transformer):
     def connective(self, c):
         return ("connective", c[0])
 
-    @v_args(meta=True)
-    def chain(self, meta, c):
-        return RawChain(list(c[0::2]), [t.value for t in c[1::2]], meta.line, meta.column)
+    def chain(self, c):
+        first = c[1] if len(c) > 1 else c[0]          # the first relation, else the expression
+        line, col = getattr(first, "line", None) or 1, getattr(first, "column", None) or 1
+        return RawChain(list(c[0::2]), [t.value for t in c[1::2]], line, col)
 
     def relation(self, c):
         return c[0]
