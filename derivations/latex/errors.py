@@ -7,9 +7,11 @@ from ..errors import LectureCheckError
 class LatexError(LectureCheckError):
     """LaTeX the reader cannot turn into mathematics; message ``line:col: expected …``."""
 
+    prefix = "expected "
+
     def __init__(self, line: int, column: int, what: str):
         self.line, self.column, self.what = line, column, what
-        super().__init__(f"{line}:{column}: {what}")
+        super().__init__(f"{line}:{column}: {self.prefix}{what}")
 
     def moved(self, line: int, column: int) -> "LatexError":
         """The same error at another position (e.g. mapped into the notes file)."""
@@ -17,7 +19,9 @@ class LatexError(LectureCheckError):
 
 
 class UnboundName(LatexError):
-    """A name the notation table does not bind (strict mode only)."""
+    """A name the notation table does not bind (strict mode only): ``line:col: unbound name x``."""
+
+    prefix = ""
 
 
 class ProseFound(LatexError):

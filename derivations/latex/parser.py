@@ -59,7 +59,7 @@ def syntax_error(exc: UnexpectedInput, text: str, origin: tuple[int, int]) -> La
         expected = sorted(getattr(exc, "expected", None) or ())
     names = sorted({_describe(e) for e in expected})
     shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
-    what = f"expected {'one of ' if len(names) > 1 else ''}{shown or 'something else'}, got {got}"
+    what = f"{'one of ' if len(names) > 1 else ''}{shown or 'something else'}, got {got}"
     line0, col0 = origin
     pos = (line0, col0 + col - 1) if line == 1 else (line0 + line - 1, col)
     return LatexError(*pos, what)
@@ -123,9 +123,7 @@ def parse_items(text: str, notation, origin, assumed):
 
 
 def parse_tree_items(text: str):
-    """The raw parts of ``text`` without any lookup (for notation keys)."""
-    from .notation import Notation
-
+    """The raw parts of ``text`` (for notation keys); ValueError if it is not LaTeX we read."""
     return _run_items_raw(text)
 
 
@@ -136,7 +134,9 @@ def _run_items_raw(text: str):
 
     try:
         tree = lark_parser().parse(text, start="items_start")
+        parts, seps = NotesTransformer(Notation(discovery=True), (1, 1), []).transform(tree)
     except UnexpectedInput as exc:
         raise ValueError(str(syntax_error(exc, text, (1, 1)))) from None
-    parts, seps = NotesTransformer(Notation(), (1, 1), []).transform(tree)
+    except VisitError as exc:
+        raise ValueError(f"notation key {text!r}: {exc.orig_exc}") from None
     return Group(1, 1, parts=parts, separators=seps)
