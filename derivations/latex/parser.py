@@ -23,9 +23,13 @@ _READABLE = {"NUMBER": "a number", "LETTER": "a letter", "CMD": "a command", "FO
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
     """The LALR parser of ``grammar/notes.lark`` (built once)."""
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic",
-                postlex=BarResolver(), start=["start", "items_start"],
-                maybe_placeholders=False)
+    options = dict(parser="lalr", lexer="basic", postlex=BarResolver(),
+                   start=["start", "items_start"], maybe_placeholders=False)
+    text = GRAMMAR.read_text(encoding="utf-8")
+    try:      # lark caches the built tables in the temporary directory (keyed by grammar)
+        return Lark(text, cache=True, **options)
+    except OSError:
+        return Lark(text, **options)
 
 
 def _describe(name: str) -> str:
@@ -65,11 +69,18 @@ def syntax_error(exc: UnexpectedInput, text: str, origin: tuple[int, int]) -> La
     return LatexError(*pos, what)
 
 
+@lru_cache(maxsize=8192)
+def _tree(text: str, start: str):
+    """The parse tree of ``text`` (cached: scripts such as ``_{\\sigma}`` recur; trees are not
+    modified by the transformer)."""
+    return lark_parser().parse(text, start=start)
+
+
 def _run(text: str, start: str, notation, origin, assumed):
     from .transformer import NotesTransformer
 
     try:
-        tree = lark_parser().parse(text, start=start)
+        tree = _tree(text, start)
     except UnexpectedInput as exc:
         raise syntax_error(exc, text, origin) from None
     transformer = NotesTransformer(notation, origin, assumed)
