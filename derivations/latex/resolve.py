@@ -4,7 +4,9 @@ Conventions (each documented in ``docs/latex_reader.md``):
 
 * ``f(x)`` is an application when the table binds ``f`` to a function, a product when it binds
   a symbol; ``f(x)^2`` squares the application.  Operators (``\\log``, ``\\mathbb{E}``,
-  ``\\nabla_x`` …) without parentheses take the next factor: ``\\log p(x) q`` is ``log(p(x))·q``.
+  ``\\nabla_x`` …) without parentheses take the next factor: ``\\log p(x) q`` is ``log(p(x))·q``;
+  differential operators (``\\frac{d}{dx}``, ``\\partial_x``, ``\\nabla``) take the rest of the
+  product, as SymPy prints them: ``\\frac{d}{dx} y f(x)`` is ``(y f(x))'``.
 * A big operator takes the rest of its juxtaposition; ``\\sum … \\cdot`` / ``/`` after it is
   ambiguous and an error.  ``a/bc`` is ``a/(bc)`` (juxtaposition binds tighter than ``/``).
 * ``e`` is Euler's number, ``\\pi`` is π, unless the table binds them.
@@ -26,6 +28,8 @@ _BUILD_ERRORS = (TypeError, ValueError, AttributeError, NotImplementedError, Ind
 _NAME_LIKE_SUPS = {"*", "\\ast", "\\star", "\\prime", "\\dagger", "T", "\\top", "\\intercal"}
 _TRANSPOSE = {"T", "\\top", "\\intercal"}
 _LABEL_SUP = re.compile(r"\([^()]*\)$")          # ^{(t)}: a label, not a power
+# operators that act on the whole rest of their juxtaposition, as SymPy prints them
+_DIFFERENTIAL_OPS = {"derivative", "nabla", "partial", "laplacian", "gradient", "divergence"}
 _KL_NAMES = {"D_{KL}", "D_{\\text{KL}}", "KL"}
 
 
@@ -197,9 +201,17 @@ class Resolver:
             if kind == "op":
                 if not done:
                     raise self.fail(item, f"an argument after the operator {self._op_text(item)}")
+                if obj in _DIFFERENTIAL_OPS and len(done) > 1:   # d/dx y f(x) = (y f(x))'
+                    rest = self._product(done, item)
+                    done = [("value", self.apply_op(obj, item, ("value", rest, item)), item)]
+                    continue
                 done[0] = ("value", self._apply_to_next(obj, item, done[0]), item)
             else:
                 done.insert(0, (kind, obj, item))
+        return self._product(done, j)
+
+    def _product(self, done: list, where):
+        """The product, left to right, of resolved factors (groups made values)."""
         values = [self.group_value(obj, allow_tuple=len(done) == 1) if kind == "group" else obj
                   for kind, obj, _ in done]
         result = values[0] if values else sp.Integer(1)
@@ -212,10 +224,13 @@ class Resolver:
     def _apply_to_next(self, op, item, entry):
         """``op`` on the next factor; ``\\log(x)^2``, ``\\text{Tr}(A)^{-1}`` power the result."""
         kind, obj, where = entry
-        if kind == "group" and obj.kind in ("(", "[") and obj.scripts:
+        if kind == "group" and obj.scripts:
             bare = Group(obj.line, obj.column, kind=obj.kind, parts=obj.parts,
                          separators=obj.separators)
-            return self.scripts(self.apply_op(op, item, (kind, bare, where)), obj.scripts, obj)
+            # (x)^2 and SymPy's {\left(x\right)}^{2}; not {x}^2, which TeX sets as x^2
+            if obj.kind in ("(", "[") or _call_group(bare) is not bare:
+                return self.scripts(self.apply_op(op, item, (kind, bare, where)), obj.scripts,
+                                    obj)
         return self.apply_op(op, item, entry)
 
     @staticmethod
