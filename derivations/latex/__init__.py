@@ -6,7 +6,8 @@
 '<='
 
 Public API: :func:`parse_latex`, :func:`parse_expr_latex`, :func:`read_notes` (every labelled
-equation of a notes file), :class:`Notation`, :class:`Chain`, and the errors
+equation of a notes file), :func:`read_equation` (one, through a derivation's table),
+:class:`Notation`, :class:`Chain`, and the errors
 :class:`LatexError` (``line:col: expected …``), :class:`UnboundName`, :class:`ProseFound`.
 """
 from .errors import LatexError, ProseFound, UnboundName
@@ -22,5 +23,12 @@ def read_notes(path, notation=None):
     return _read(path, notation)
 
 
-__all__ = ["parse_latex", "parse_expr_latex", "read_notes", "Notation", "Chain", "Relation",
+def read_equation(path, label, notation):
+    """One labelled equation, read through ``notation`` (see :func:`.reader.read_equation`)."""
+    from .reader import read_equation as _read
+
+    return _read(path, label, notation)
+
+
+__all__ = ["parse_latex", "parse_expr_latex", "read_notes", "read_equation", "Notation", "Chain", "Relation",
            "LatexError", "UnboundName", "ProseFound"]

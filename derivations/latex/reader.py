@@ -106,25 +106,65 @@ def read_notes(path: str | Path, notation: Notation | None = None) -> list[Notes
     return read_text_notes(read_text(path), notation)
 
 
-def read_text_notes(text: str, notation: Notation | None = None) -> list[NotesEquation]:
-    """:func:`read_notes` on the text of a notes file."""
-    notation = notation or Notation.discovery()
-    out: list[NotesEquation] = []
-    previous: tuple[str, Chain | None] | None = None     # (label or line, chain) of last display
+@dataclass(frozen=True)
+class Display:
+    """One ``$$ … $$`` of the notes before reading: where it is, its text and its label."""
+
+    label: str | None
+    line: int
+    column: int
+    source: str                    # the display without its label
+    math: str
+    asides: tuple[str, ...]
+    offset: int                    # where ``math`` starts in ``source``
+
+
+def displays(text: str) -> list[Display]:
+    """Every display of a notes text, labelled or not, in reading order."""
+    out = []
     for m in DISPLAY.finditer(text):
         body = m.group(1)
         lab = LABEL.search(body)
         source = body[:lab.start()] if lab else body
-        label = (lab.group(1) or lab.group(2)) if lab else None
         math, asides, shift = split_asides(source)
         line, col = _position(text, m.start(1))
-        eq = NotesEquation(label or "", line, source.strip(), math.strip(), tuple(asides))
-        _read_one(eq, source, shift + len(math) - len(math.lstrip()), notation, line, col,
-                  previous)
-        previous = (label or f"line {eq.line}", eq.chain if eq.status == "parsed" else None)
-        if label:
-            out.append(eq)
+        out.append(Display((lab.group(1) or lab.group(2)) if lab else None, line, col, source,
+                           math.strip(), tuple(asides), shift + len(math) - len(math.lstrip())))
     return out
+
+
+def _read(ds: list[Display], notation) -> list[NotesEquation]:
+    """Read displays in order (each continuation after the display it continues)."""
+    out: list[NotesEquation] = []
+    previous: tuple[str, Chain | None] | None = None     # (label or line, chain) of last display
+    for d in ds:
+        eq = NotesEquation(d.label or "", d.line, d.source.strip(), d.math, d.asides)
+        _read_one(eq, d.source, d.offset, notation, d.line, d.column, previous)
+        previous = (d.label or f"line {d.line}", eq.chain if eq.status == "parsed" else None)
+        out.append(eq)
+    return out
+
+
+def read_text_notes(text: str, notation: Notation | None = None) -> list[NotesEquation]:
+    """:func:`read_notes` on the text of a notes file."""
+    return [eq for eq in _read(displays(text), notation or Notation.discovery()) if eq.label]
+
+
+def read_equation(path: str | Path, label: str, notation: Notation) -> NotesEquation:
+    """The labelled equation ``label`` of the notes at ``path``, read through ``notation``.
+
+    Only that display is read, with the displays it continues (``= …`` lines before it), so a
+    derivation's table needs to bind only the names of its own chain.  KeyError if the notes
+    print no display with that label.
+    """
+    ds = displays(read_text(path))
+    at = next((i for i, d in enumerate(ds) if d.label == label), None)
+    if at is None:
+        raise KeyError(f"no display labelled ({label}) in {path}")
+    first = at
+    while first > 0 and _leading_relation(ds[first].math)[0] is not None:
+        first -= 1
+    return _read(ds[first:at + 1], notation)[-1]
 
 
 def _read_one(eq: NotesEquation, source: str, at: int, notation, line: int, col: int,

@@ -49,6 +49,7 @@ CONSTRUCTS = [
     (r"\frac{\partial}{\partial x} f(x)", sp.Derivative(f(x), x)),
     (r"\frac{d f(x)}{dx}", sp.Derivative(f(x), x)),
     (r"\frac{d^2 f(x)}{dx^2}", sp.Derivative(f(x), (x, 2))),
+    (r"\frac{d}{dx} y f(x)", sp.Derivative(y * f(x), x)),
     (r"\nabla_x f(x)", sp.Derivative(f(x), x)),
     (r"\mathbb{E}_{x \sim p}[f(x)]", op.Expectation(f(x), op.Distributed(x, sp.Symbol("p")))),
     (r"\mathbb{E}[x|y]", op.Expectation(x, op.Given(y))),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from derivations.cli import main
-from derivations.latex import read_notes
+from derivations.latex import Notation, read_equation, read_notes
 from derivations.latex.reader import read_text_notes
 from fuzz_inputs import find_notes
 
@@ -73,6 +73,37 @@ def test_statuses_with_positions():
 def test_a_continuation_of_an_unparsed_display_keeps_its_own_links():
     eqs = _by_label(read_text_notes("$$y = ( \\quad (1.1.1)$$\n$$= a = b \\quad (1.1.2)$$\n"))
     assert eqs["1.1.2"].status == "parsed" and eqs["1.1.2"].chain.latex() == ["a", "b"]
+
+
+def test_read_equation_reads_one_label_and_what_it_continues(tmp_path):
+    import sympy as sp
+
+    notes = tmp_path / "notes.md"
+    notes.write_text(SAMPLE, encoding="utf-8")
+    t, x0, z = sp.Symbol("t"), sp.Symbol("x_0"), sp.Symbol("z")
+    table = Notation({"t": t, "x_0": x0, "z": z, "x_t": sp.Function("x")(t)})
+    eq = read_equation(notes, "6.3.6", table)
+    assert eq.status == "parsed" and eq.continues == "6.3.5"
+    assert eq.chain.terms == (x0 * sp.exp(-t) + z, x0 + z)
+    assert eq.assumed == ()
+    with pytest.raises(KeyError):
+        read_equation(notes, "9.9.9", table)
+
+
+@needs_notes
+def test_read_equation_on_the_notes_keeps_the_printed_step():
+    import sympy as sp
+
+    d = 4
+    C, xs, xh = (sp.MatrixSymbol("C", d, d), sp.MatrixSymbol("x_sigma", d, 1),
+                 sp.MatrixSymbol("xhat_sigma", d, 1))
+    s = sp.Symbol("sigma", positive=True)
+    table = Notation({"C": C, r"x_\sigma": xs, r"\hat{x}_\sigma": xh, r"\sigma": s,
+                      r"\mathbb{I}": sp.Identity(d)}, {r"\hat{x}": sp.Function("xhat")})
+    eq = read_equation(NOTES, "6.3.23", table)
+    inverse = (C + s ** 2 * sp.Identity(d)).I
+    assert eq.line == 823 and eq.continues == "6.3.22"
+    assert eq.chain.terms == ((sp.Identity(d) - inverse * s) * xs, inverse * C * xh)
 
 
 def test_json_record_shape():
@@ -161,12 +192,10 @@ def test_cli_usage_error_exits_2(capsys):
 
 @needs_notes
 def test_cli_subprocess_on_the_seed_notes():
-    start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "derivations.cli", "notes", str(NOTES), "--json"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)
-    seconds = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     parsed = {e["label"] for e in doc["equations"] if e["status"] == "parsed"}
     assert len(parsed) / len({e["label"] for e in doc["equations"]}) >= 0.80
-    assert seconds < 15        # interpreter start and imports included; the reading is < 5 s
+    # its time is the in-process test's (CPU time); wall time here depends on the machine's load
