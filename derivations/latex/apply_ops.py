@@ -4,16 +4,17 @@ from __future__ import annotations
 import sympy as sp
 
 from . import operators as ops
-from .nodes import BigOp, Group, Juxt, Name
+from .nodes import BigOp, Juxt, Name
 
 
-def _sub_sup(r, it):
+def _sub_sup(it):
+    """The subscript and superscript of an operator item."""
     return it.script("sub"), it.script("sup")
 
 
 def _expectation(r, it, entry):
     kind, obj, _ = entry
-    sub, _ = _sub_sup(r, it)
+    sub, _ = _sub_sup(it)
     specs = r.specs(sub) if sub is not None else ()
     given = ()
     if kind == "group" and obj.kind in ("(", "[") and "|" in obj.separators:
@@ -69,7 +70,7 @@ def _variable(r, sub):
 
 
 def _extremum(r, it, entry, op):
-    sub, _ = _sub_sup(r, it)
+    sub, _ = _sub_sup(it)
     kind, obj, _ = entry
     if sub is None:
         if kind != "group" or len(obj.parts) < 2 or set(obj.separators) != {","}:
@@ -82,7 +83,7 @@ def _extremum(r, it, entry, op):
 
 def apply_operator(r, op: str, it, entry):
     """The value of operator ``op`` (written at item ``it``) applied to the next factor."""
-    sub, sup = _sub_sup(r, it) if isinstance(it, Name) else (None, None)
+    sub, sup = _sub_sup(it) if isinstance(it, Name) else (None, None)
     if op == "derivative":
         return _derivative(r, it, r.operand(entry, it), it.variable, it.order)
     if op in ops.UNARY:

@@ -11,9 +11,8 @@ import re
 import sympy as sp
 from lark import Token, Transformer
 
-from .errors import LatexError, ProseFound
-from .nodes import (Chain, DerivativeOp, Group, Juxt, Name, RawChain, Relation, Script, Value,
-                    canonical)
+from .errors import ProseFound
+from .nodes import BigOp, Chain, Group, Juxt, Name, RawChain, Relation, Script, Value
 from .operators import APPROXIMATE, CONNECTIVES, RELATIONS
 from .resolve import Resolver
 
@@ -114,8 +113,7 @@ class NotesTransformer(Resolver, Transformer):
         return Juxt(c[0].line, c[0].column, items=list(c))
 
     def bigop(self, c):
-        head, scripts, body = c[0], [s for s in c[1:-1]], c[-1]
-        from .nodes import BigOp
+        head, scripts, body = c[0], list(c[1:-1]), c[-1]
         return BigOp(head.line, head.column, scripts=scripts, head=head.value, body=body)
 
     def bigop_head(self, c):
@@ -124,8 +122,6 @@ class NotesTransformer(Resolver, Transformer):
     # ------------------------------------------------------------ postfix and scripts
     def postfix(self, c):
         item, scripts = c[0], c[1:]
-        if isinstance(item, Juxt):        # a bare token of group_arg never reaches here
-            item = item.items[0]
         item.scripts.extend(scripts)
         kinds = [s.kind for s in item.scripts if s.kind != "prime"]
         if len(kinds) != len(set(kinds)):
@@ -265,5 +261,3 @@ class NotesTransformer(Resolver, Transformer):
             return Juxt(tok.line, tok.column, items=[item])
         return self.single_expr(c[1], c[0])
 
-
-__all__ = ["NotesTransformer", "LatexError", "DerivativeOp"]
