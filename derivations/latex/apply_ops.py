@@ -135,15 +135,31 @@ def apply_operator(r, op: str, it, entry):
 
 # ---------------------------------------------------------------- big operators
 
+def _is_d(r, item) -> bool:
+    """``d`` or ``\\mathrm{d}`` without scripts (not ``\\partial``)."""
+    return r._is_differential(item) and item.base != "\\partial"
+
+
+def _over_whole_space(r, b, integrand, names: list):
+    """``\\int f\\,dx`` without limits: over the table's domain of ``x``, else ``IntegralOver``."""
+    value = integrand
+    for name in names:
+        var = r.value(name)
+        domain = r.notation.domain(name.key()) if isinstance(name, Name) else None
+        if domain is not None:
+            value = r.guard(lambda v=value, x=var: sp.Integral(v, (x, *domain)), b)
+        else:
+            value = ops.IntegralOver(value, var)
+    return value
+
+
 def _differentials(r, items: list) -> tuple[list, list]:
     """Split ``d x`` pairs off the start and the end of an integrand."""
     found = []
-    while len(items) >= 2 and r._is_differential(items[0]) and items[0].base == "d" \
-            and isinstance(items[1], Name):
+    while len(items) >= 2 and _is_d(r, items[0]) and isinstance(items[1], Name):
         found.append(items[1])
         items = items[2:]
-    while len(items) >= 2 and r._is_differential(items[-2]) and items[-2].base == "d" \
-            and isinstance(items[-1], Name):
+    while len(items) >= 2 and _is_d(r, items[-2]) and isinstance(items[-1], Name):
         found.append(items[-1])
         items = items[:-2]
     return found, items
@@ -155,13 +171,17 @@ def _integral(r, b: BigOp):
     if any(isinstance(x, BigOp) for x in items[:-1]):
         raise r.fail(b, "one integrand")
     integrand = r.resolve(Juxt(b.line, b.column, items=items)) if items else sp.Integer(1)
-    variables = [r.value(n) for n in names]
-    if not variables:
-        if sub is not None and sup is None:
-            return r.guard(lambda: sp.Integral(integrand, _variable(r, sub)), b)
+    if not names:
+        if sub is not None and sup is None:          # \int_z f: over the whole space of z
+            parts, _ = r.reparse(sub)
+            only = parts[0].exprs[0] if len(parts) == 1 and not parts[0].relations else None
+            if isinstance(only, Juxt) and len(only.items) == 1 and isinstance(only.items[0],
+                                                                              Name):
+                return _over_whole_space(r, b, integrand, [only.items[0]])
         raise r.fail(b, "a differential d<variable> in the integral")
     if sub is None and sup is None:
-        return r.guard(lambda: sp.Integral(integrand, *variables), b)
+        return _over_whole_space(r, b, integrand, names)
+    variables = [r.value(n) for n in names]
     if len(variables) != 1:
         raise r.fail(b, "one differential for an integral with limits")
     (x,) = variables

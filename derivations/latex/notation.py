@@ -55,6 +55,9 @@ class Notation:
     ``operators``: name → one of ``laplacian``, ``gradient``, ``divergence`` (e.g.
     ``{"\\Delta": "laplacian"}``; otherwise ``\\Delta`` is a symbol).
     ``indices``: index name → ``(low, high)`` range, used by ``\\sum_i`` without limits.
+    ``domains``: integration variable → ``(low, high)``: ``\\int f\\,dx`` without limits is
+    over the whole space of ``x``; with a domain it is ``Integral(f, (x, low, high))``, without
+    one the unevaluated ``IntegralOver(f, x)`` (never SymPy's antiderivative).
     ``families``: name → function whose subscripts are its first arguments, so that with
     ``families={"p": p}`` the notes' ``p_k(x)`` is ``p(k, x)`` (and depends on ``k``).
     """
@@ -63,7 +66,8 @@ class Notation:
                  functions: Mapping[str, Callable] | None = None, *,
                  operators: Mapping[str, str] | None = None,
                  indices: Mapping[str, tuple] | None = None,
-                 families: Mapping[str, Callable] | None = None, discovery: bool = False):
+                 families: Mapping[str, Callable] | None = None,
+                 domains: Mapping[str, tuple] | None = None, discovery: bool = False):
         self.symbols = {name_key(k): v for k, v in (symbols or {}).items()}
         self.functions = {name_key(k): f for k, f in (functions or {}).items()}
         self.operators = {name_key(k): v for k, v in (operators or {}).items()}
@@ -72,6 +76,7 @@ class Notation:
                 raise ValueError(f"operator {k!r}: got {v!r}, expected one of {OPERATOR_KINDS}")
         self.indices = {name_key(k): tuple(v) for k, v in (indices or {}).items()}
         self.families = {name_key(k): f for k, f in (families or {}).items()}
+        self.domains = {name_key(k): tuple(v) for k, v in (domains or {}).items()}
         both = set(self.symbols) & set(self.functions)
         if both:
             raise ValueError(f"names bound both as symbol and function: {sorted(both)}")
@@ -83,7 +88,7 @@ class Notation:
         """A permissive table: unbound names become plain symbols/functions (recorded)."""
         base = base or cls()
         return cls(*base._maps(), operators=base._ops(), indices=base._idx(),
-                   families=dict(base.families), discovery=True)
+                   families=dict(base.families), domains=dict(base.domains), discovery=True)
 
     def merge(self, other: "Notation") -> "Notation":
         """This table with ``other`` 's bindings added (``other`` wins on a shared name)."""
@@ -94,6 +99,7 @@ class Notation:
         return Notation(syms, funcs, operators={**self.operators, **other.operators},
                         indices={**self.indices, **other.indices},
                         families={**self.families, **other.families},
+                        domains={**self.domains, **other.domains},
                         discovery=self.discovery_mode or other.discovery_mode)
 
     def _maps(self):
@@ -118,6 +124,9 @@ class Notation:
 
     def family(self, key: str) -> Callable | None:
         return self.families.get(key)
+
+    def domain(self, key: str) -> tuple | None:
+        return self.domains.get(key)
 
     def index_range(self, key: str) -> tuple | None:
         return self.indices.get(key)

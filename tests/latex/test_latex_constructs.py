@@ -34,7 +34,9 @@ CONSTRUCTS = [
     (r"\prod_{i=1}^{n} i", sp.Product(i, (i, 1, n))),
     (r"\int_0^1 x^2 dx", sp.Integral(x ** 2, (x, 0, 1))),
     (r"\int_{-\infty}^{\infty} e^{-x^2} \, dx", sp.Integral(sp.exp(-x ** 2), (x, -sp.oo, sp.oo))),
-    (r"\int dx \, f(x)", sp.Integral(f(x), x)),
+    (r"\int dx \, f(x)", op.IntegralOver(f(x), x)),
+    (r"\int_y f(y)", op.IntegralOver(f(y), y)),
+    (r"\int f(x) \mathrm{d}x", op.IntegralOver(f(x), x)),
     (r"\exp(x) + e^{y}", sp.exp(x) + sp.exp(y)),
     (r"\log x + \log(y)", sp.log(x) + sp.log(y)),
     (r"\tanh x", sp.tanh(x)),
@@ -172,6 +174,12 @@ def test_families_index_their_functions():
     k, K = sp.symbols("k K", integer=True, positive=True)
     t = Notation({"x": x, "k": k}, families={"p": p}, indices={"k": (1, K)})
     assert parse_expr_latex(r"\sum_k \log p_k(x)", t) == sp.Sum(sp.log(p(k, x)), (k, 1, K))
+
+
+def test_integrals_without_limits_are_over_the_whole_space_never_antiderivatives():
+    line = NOTATION.merge(Notation(domains={"x": (-sp.oo, sp.oo)}))
+    assert parse_expr_latex(r"\int f(x) dx", line) == sp.Integral(f(x), (x, -sp.oo, sp.oo))
+    assert parse_expr_latex(r"\int f(x) dx", NOTATION) == op.IntegralOver(f(x), x)
 
 
 def test_indexed_base_subscripts():

@@ -103,7 +103,7 @@ CH6 = Notation({"x": x, "y_t": S("y_t", **R), "x_0": S("x_0", **R), "x_t": xt(t_
                 "p_{data}": F("p_data"), "p_G": F("p_G"), "p_x": F("p_x"), "p_z": F("p_z"),
                 r"T_\theta": F("T_theta"), r"\mathcal{J}_T": F("J_T"), r"S_\theta": F("S"),
                 r"t_\theta": F("t_theta"), r"\text{sth}_T": F("sth_T")},
-               indices={"k": (1, d)})
+               indices={"k": (1, d)}, domains={"x": (-sp.oo, sp.oo)})
 CH6_XHAT = CH6.merge(Notation({r"\hat{x}": S("xhat", **R)}))
 CH6_MAT = Notation({"C": Cm, r"x_\sigma": xs, r"\hat{x}_\sigma": xh, r"\sigma": sigma,
                     r"\mathbb{I}": sp.Identity(dm), "H": Hm, "v_t": S("v_t"), "p_t": S("p_t"),
@@ -263,9 +263,9 @@ EQUATIONS = [
      [xhat_f(xs_s), op.Expectation(x, op.Given(xs_s)),
       xs_s + sigma ** 2 * sp.Derivative(sp.log(psel(xs_s)), xs_s)], ["=", "="]),
     ("6.3.17", r"p_\sigma(x_\sigma) = \int p(x_\sigma|x)p(x)dx", CH6,
-     [psel(xs_s), sp.Integral(p6(xs_s, op.Given(x)) * p6(x), x)], ["="]),
+     [psel(xs_s), sp.Integral(p6(xs_s, op.Given(x)) * p6(x), (x, -sp.oo, sp.oo))], ["="]),
     ("6.3.19", r"= \frac{1}{\sigma^2} \int (x_\sigma - x)g_\sigma(x_\sigma - x)p(x)dx", CH6,
-     [sp.Integral((xs_s - x) * g_s(xs_s - x) * p6(x), x) / sigma ** 2], []),
+     [sp.Integral((xs_s - x) * g_s(xs_s - x) * p6(x), (x, -sp.oo, sp.oo)) / sigma ** 2], []),
     ("6.3.21", r"= -x_\sigma + \hat{x}(x_\sigma)", CH6, [-xs_s + xhat_f(xs_s)], []),
     ("6.3.22", r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
      CH6_MAT, [xhat_f(sigma), (sp.Identity(dm) - (Cm + sigma ** 2 * sp.Identity(dm)).I * sigma)
@@ -316,7 +316,7 @@ EQUATIONS = [
     ("6.6.1", r"p_t(x) = \frac{e^{-U_t(x)}}{Z}", CH6.merge(Notation({}, {"p_t": F("p_t")})),
      [F("p_t")(x), sp.exp(-U_t(x)) / Z], ["="]),
     ("6.6.2", r"\int p_{j-1}(x_j, \bar{x}_j) d\bar{x}_j = p_j(x_j)", CH6,
-     [sp.Integral(pjm1(xj, xbj), xbj), pj(xj)], ["="]),
+     [op.IntegralOver(pjm1(xj, xbj), xbj), pj(xj)], ["="]),     # no domain for x̄_j: unevaluated
     ("6.6.5", r"\bar{p}_j(\bar{x}_j | x_j) = \frac{e^{-\bar{U}_j(\bar{x}_j, x_j)}}{\bar{Z}_j}", CH6,
      [pbar(xbj, op.Given(xj)), sp.exp(-Ubar(xbj, xj)) / Zbar], ["="]),
     ("6.6.9", r"p_0(x) = \frac{e^{-U}}{Z}", CH6.merge(Notation({"U": S("U")})),
@@ -349,8 +349,8 @@ EQUATIONS = [
     ("7.3.13", r"\varphi = \nabla_x \log p_t(x) = \frac{1}{p_t(x)} \int da p_0(a) \frac{-(x-ae^{-t})}"
                r"{\Delta_t} \frac{e^{-(x-ae^{-t})^2/(2\Delta_t)}}{\sqrt{2\pi\Delta_t}}", CH7,
      [S("varphi"), sp.Derivative(sp.log(F("p_t")(x)), x),
-      sp.Integral(F("p_0")(a) * (-(x - a * sp.exp(-t_)) / Delta_t)
-                  * gauss(x, a * sp.exp(-t_), Delta_t), a) / F("p_t")(x)], ["=", "="]),
+      op.IntegralOver(F("p_0")(a) * (-(x - a * sp.exp(-t_)) / Delta_t)
+                      * gauss(x, a * sp.exp(-t_), Delta_t), a) / F("p_t")(x)], ["=", "="]),
     ("7.3.14", r"= -\frac{x}{\Delta_t} + \frac{e^{-t}}{\Delta_t} \langle a \rangle_{x,t}", CH7,
      [-x / Delta_t + sp.exp(-t_) / Delta_t * op.Average(a, x, t_)], []),
     ("7.3.19", r"x = ae^{-t} + z\sqrt{\Delta_t} \implies \frac{x - ae^{-t}}{\Delta_t} = "

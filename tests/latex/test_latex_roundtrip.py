@@ -42,7 +42,7 @@ def test_sympy_latex_reads_back(expr):
 
 @pytest.mark.parametrize("expr", [
     sp.Sum(i ** 2, (i, 1, n)), sp.Product(i, (i, 1, n)), sp.Integral(sp.exp(-x ** 2), (x, 0, 1)),
-    sp.Integral(f(x), x), sp.Derivative(f(x), x), sp.Derivative(f(x), (x, 2)),
+    sp.Derivative(f(x), x), sp.Derivative(f(x), (x, 2)),
     sp.Derivative(f(x) * y, x), sp.sin(x) ** 2, sp.log(x) ** 2, sp.Abs(x - y) ** 3,
     sp.sqrt(sp.Rational(1, 2) + x), x ** sp.Rational(3, 2), sp.root(x, 3), sp.exp(-x / sigma),
     sp.Min(x, y), sp.Max(x, y, z), sp.pi * alpha, sp.E ** x, sp.erfc(x), sp.Limit(1 / n, n, sp.oo),
