@@ -33,11 +33,6 @@ _DIFFERENTIAL_OPS = {"derivative", "nabla", "partial", "laplacian", "gradient", 
 _KL_NAMES = {"D_{KL}", "D_{\\text{KL}}", "KL"}
 
 
-def _where(x):
-    """(line, column) of a token, item or raw chain (relative to the text being parsed)."""
-    return getattr(x, "line", None) or 1, getattr(x, "column", None) or 1
-
-
 def _call_group(nxt):
     """``{\\left(x\\right)}`` (as SymPy prints arguments) seen as the ``(x)`` it braces."""
     if isinstance(nxt, Group) and nxt.kind == "{" and len(nxt.parts) == 1 and not nxt.scripts:
@@ -71,8 +66,17 @@ class Resolver:
         line0, col0 = self.origin
         return (line0, col0 + column - 1) if line == 1 else (line0 + line - 1, column)
 
+    def where(self, x) -> tuple[int, int]:
+        """The source position of a token (tokens are relative to the text being parsed; items,
+        scripts and chains carry source positions already)."""
+        if isinstance(x, Token):
+            return self.at(x.line or 1, x.column or 1)
+        if hasattr(x, "line") and hasattr(x, "column"):
+            return x.line, x.column
+        return self.origin
+
     def fail(self, where, what: str, cls=LatexError) -> LatexError:
-        return cls(*self.at(*_where(where)), what)
+        return cls(*self.where(where), what)
 
     def guard(self, build, where):
         """``build()``, with SymPy's refusals turned into a positioned error."""
@@ -88,8 +92,7 @@ class Resolver:
         """The parts of a script, read now (``(parts, separators)``)."""
         from .parser import parse_items
 
-        return parse_items(script.raw, self.notation, self.at(script.line, script.column),
-                           self.assumed)
+        return parse_items(script.raw, self.notation, (script.line, script.column), self.assumed)
 
     # ------------------------------------------------------------ values
     def value(self, x):

@@ -24,10 +24,11 @@ def _number(text: str):
     return sp.Rational(int(whole + frac), 10 ** len(frac))
 
 
-def _braced_script(tok: Token, kind: str) -> Script:
+def _braced_script(tok: Token, kind: str, at) -> Script:
     """A ``_{…}`` / ``^{…}`` token as a script whose raw text starts after the brace."""
     opening = tok.value.index("{")
-    return Script(kind, tok.value[opening + 1:-1], tok.line, tok.column + opening + 1, braced=True)
+    return Script(kind, tok.value[opening + 1:-1], *at(tok.line, tok.column + opening + 1),
+                  braced=True)
 
 
 class NotesTransformer(Resolver, Transformer):
@@ -67,7 +68,7 @@ class NotesTransformer(Resolver, Transformer):
 
     def chain(self, c):
         first = c[1] if len(c) > 1 else c[0]          # the first relation, else the expression
-        line, col = getattr(first, "line", None) or 1, getattr(first, "column", None) or 1
+        line, col = self.where(first)
         return RawChain(list(c[0::2]), [t.value for t in c[1::2]], line, col)
 
     def relation(self, c):
@@ -114,7 +115,7 @@ class NotesTransformer(Resolver, Transformer):
 
     def bigop(self, c):
         head, scripts, body = c[0], list(c[1:-1]), c[-1]
-        return BigOp(head.line, head.column, scripts=scripts, head=head.value, body=body)
+        return BigOp(*self.where(head), scripts=scripts, head=head.value, body=body)
 
     def bigop_head(self, c):
         return c[0]
@@ -139,36 +140,36 @@ class NotesTransformer(Resolver, Transformer):
         if tok.type == "NUMBER" and len(tok.value) > 1:
             raise self.fail(tok, f"a braced script: LaTeX reads {kind} {tok.value} as its first "
                                  f"digit only; write {{{tok.value}}}")
-        return Script(kind, tok.value, tok.line, tok.column)
+        return Script(kind, tok.value, *self.where(tok))
 
     def sub_group(self, c):
-        return _braced_script(c[0], "sub")
+        return _braced_script(c[0], "sub", self.at)
 
     def sup_group(self, c):
-        return _braced_script(c[0], "sup")
+        return _braced_script(c[0], "sup", self.at)
 
     def prime(self, c):
-        return Script("prime", "'", c[0].line, c[0].column)
+        return Script("prime", "'", *self.where(c[0]))
 
     def arg(self, c):
         return c[0]
 
     # ------------------------------------------------------------ primaries
     def letter(self, c):
-        return Name(c[0].line, c[0].column, base=c[0].value)
+        return Name(*self.where(c[0]), base=c[0].value)
 
     def number(self, c):
-        return Value(c[0].line, c[0].column, expr=_number(c[0].value))
+        return Value(*self.where(c[0]), expr=_number(c[0].value))
 
     def command(self, c):
-        return Name(c[0].line, c[0].column, base=c[0].value)
+        return Name(*self.where(c[0]), base=c[0].value)
 
     def font(self, c):
-        return Name(c[0].line, c[0].column, base=re.sub(r"\s+", "", c[0].value))
+        return Name(*self.where(c[0]), base=re.sub(r"\s+", "", c[0].value))
 
     def text(self, c):
         word = c[0].value[c[0].value.index("{") + 1:-1].strip()
-        return Name(c[0].line, c[0].column, base="\\text{" + " ".join(word.split()) + "}", word=word)
+        return Name(*self.where(c[0]), base="\\text{" + " ".join(word.split()) + "}", word=word)
 
     def decor(self, c):
         return c[0]
@@ -183,35 +184,32 @@ class NotesTransformer(Resolver, Transformer):
         decor, inner = c[0], self.single_item(c[1], c[0])
         if not isinstance(inner, Name) or inner.word is not None:
             raise self.fail(decor, f"a name under {decor.value} (such as {decor.value}{{x}})")
-        return Name(decor.line, decor.column, base=f"{decor.value}{{{inner.key()}}}")
+        return Name(*self.where(decor), base=f"{decor.value}{{{inner.key()}}}")
 
     def frac(self, c):
         head, num, den = c
         derivative = self.derivative_form(num, den)
         if derivative is not None:
-            derivative.line, derivative.column = head.line, head.column
+            derivative.line, derivative.column = self.where(head)
             return derivative
-        return Value(head.line, head.column,
-                     expr=self.arith(lambda a, b: a / b, num, den, head))
+        return Value(*self.where(head), expr=self.arith(lambda a, b: a / b, num, den, head))
 
     def sqrt(self, c):
         radicand = self.value(c[-1])
-        pos = c[-1] if isinstance(c[-1], Token) else c[0] if isinstance(c[0], Token) else None
-        line, col = (pos.line, pos.column) if pos is not None else (1, 1)
+        line, col = self.where(c[0])
         if len(c) == 1:
-            return Value(line, col, expr=self.guard(lambda: sp.sqrt(radicand), c[-1]))
+            return Value(line, col, expr=self.guard(lambda: sp.sqrt(radicand), c[0]))
         index = self.value(c[1])
-        return Value(c[0].line, c[0].column,
-                     expr=self.guard(lambda: sp.root(radicand, index), c[0]))
+        return Value(line, col, expr=self.guard(lambda: sp.root(radicand, index), c[0]))
 
     def underbrace(self, c):
         body = self.value(c[1])
-        return Value(c[0].line, c[0].column, expr=body, annotated=True)
+        return Value(*self.where(c[0]), expr=body, annotated=True)
 
     def _group(self, kind, c, tok=None):
         parts, seps = next(x for x in c if isinstance(x, tuple))
         where = tok or next((x for x in c if isinstance(x, Token)), None)
-        line, col = (where.line, where.column) if where is not None else (
+        line, col = self.where(where) if where is not None else (
             parts[0].line, max(parts[0].column - 1, 1))
         return Group(line, col, kind=kind, parts=parts, separators=seps)
 
@@ -247,7 +245,7 @@ class NotesTransformer(Resolver, Transformer):
                 raise self.fail(begin, "each case as `value & condition` with one relation")
             cond = self.condition(parts[0])
             pieces.append((self.value(value), cond))
-        return Value(begin.line, begin.column,
+        return Value(*self.where(begin),
                      expr=self.guard(lambda: sp.Piecewise(*pieces), begin))
 
     def case_row(self, c):
@@ -258,6 +256,6 @@ class NotesTransformer(Resolver, Transformer):
             tok = c[0]
             item = {"LETTER": self.letter, "NUMBER": self.number, "CMD": self.command,
                     "FONT": self.font}[tok.type]([tok])
-            return Juxt(tok.line, tok.column, items=[item])
+            return Juxt(*self.where(tok), items=[item])
         return self.single_expr(c[1], c[0])
 

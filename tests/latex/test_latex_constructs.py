@@ -247,6 +247,19 @@ def test_positions_inside_scripts():
     assert (info.value.line, info.value.column) == (2, 8)
 
 
+@pytest.mark.parametrize("latex,at", [
+    (r"\mathbb{E}_{z \sim \text{Gaussian}} [x]", r"\text{Gaussian}"),
+    (r"a + \sum_{c \in \text{Channels}} c", r"\text{Channels}"),
+    (r"x^{y^{z + \text{w}}}", r"\text{w}"),
+    (r"\sum_{i=1}^{n} \sum_{x_n \in \partial x} y", r"\partial x"),
+])
+def test_positions_inside_operator_scripts_point_at_the_culprit(latex, at):
+    with pytest.raises(LatexError) as info:
+        parse_latex(latex, Notation.discovery(), line=4, column=9)
+    assert info.value.line == 4
+    assert latex[info.value.column - 9:].startswith(at), str(info.value)
+
+
 def test_words_are_prose_not_symbols():
     with pytest.raises(ProseFound, match=r"1:5: .*\\text\{Constant\}"):
         parse_latex(r"x + \text{Constant}", NOTATION)

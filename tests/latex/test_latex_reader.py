@@ -139,9 +139,13 @@ def test_seed_notes_parse_rate_and_time(record_property, capsys):
 def test_seed_notes_positions_point_into_the_display():
     lines = NOTES.read_text(encoding="utf-8").split("\n")
     for e in read_notes(NOTES):
-        if e.status == "error":
+        if e.status in ("error", "prose") and e.math:
             line, col = (int(v) for v in e.error.split(":")[:2])
-            assert 1 <= col <= len(lines[line - 1]) + 1, e.error
+            assert e.line <= line and 1 <= col <= len(lines[line - 1]), e.error
+            assert not lines[line - 1][col - 1].isspace(), e.error
+            if "the words" in e.error:      # prose: the position is the first word's
+                word = e.error.split("the words ")[1]
+                assert lines[line - 1][col - 1:].startswith(word.split(" ")[0][:6]), e.error
 
 
 # ------------------------------------------------------------------ the command line
