@@ -13,35 +13,20 @@ Conventions (each documented in ``docs/latex_reader.md``):
 """
 from __future__ import annotations
 
-import re
-
 import sympy as sp
 from lark import Token
 
 from . import operators as ops
-from .errors import LatexError, ProseFound, UnboundName
+from .errors import LatexError
+from .groups import GroupResolver, call_group
+from .names import LABEL_SUP, NAME_LIKE_SUPS, NameResolver
 from .nodes import BigOp, DerivativeOp, Group, Item, Juxt, Name, RawChain, Script, Value
-from .notation import CONSTANTS, NAME_COMMANDS
 
 _BUILD_ERRORS = (TypeError, ValueError, AttributeError, NotImplementedError, IndexError,
                  KeyError, ZeroDivisionError, ArithmeticError, sp.PolynomialError)
-_NAME_LIKE_SUPS = {"*", "\\ast", "\\star", "\\prime", "\\dagger", "T", "\\top", "\\intercal"}
 _TRANSPOSE = {"T", "\\top", "\\intercal"}
-_LABEL_SUP = re.compile(r"\([^()]*\)$")          # ^{(t)}: a label, not a power
 # operators that act on the whole rest of their juxtaposition, as SymPy prints them
 _DIFFERENTIAL_OPS = {"derivative", "nabla", "partial", "laplacian", "gradient", "divergence"}
-_KL_NAMES = {"D_{KL}", "D_{\\text{KL}}", "KL"}
-
-
-def _call_group(nxt):
-    """``{\\left(x\\right)}`` (as SymPy prints arguments) seen as the ``(x)`` it braces."""
-    if isinstance(nxt, Group) and nxt.kind == "{" and len(nxt.parts) == 1 and not nxt.scripts:
-        part = nxt.parts[0]
-        if not part.relations and isinstance(part.exprs[0], Juxt) \
-                and len(part.exprs[0].items) == 1 and isinstance(part.exprs[0].items[0], Group) \
-                and part.exprs[0].items[0].kind == "(":
-            return part.exprs[0].items[0]
-    return nxt
 
 
 def _power(base, exponent):
@@ -52,7 +37,7 @@ def _power(base, exponent):
     return base ** exponent
 
 
-class Resolver:
+class Resolver(NameResolver, GroupResolver):
     """Turns the intermediate objects of :mod:`.nodes` into SymPy, through a notation table."""
 
     def __init__(self, notation, origin=(1, 1), assumed=None):
@@ -231,7 +216,7 @@ class Resolver:
             bare = Group(obj.line, obj.column, kind=obj.kind, parts=obj.parts,
                          separators=obj.separators)
             # (x)^2 and SymPy's {\left(x\right)}^{2}; not {x}^2, which TeX sets as x^2
-            if obj.kind in ("(", "[") or _call_group(bare) is not bare:
+            if obj.kind in ("(", "[") or call_group(bare) is not bare:
                 return self.scripts(self.apply_op(op, item, (kind, bare, where)), obj.scripts,
                                     obj)
         return self.apply_op(op, item, entry)
@@ -252,7 +237,7 @@ class Resolver:
                     i += 1
                     continue
                 if kind == "function":
-                    nxt = items[i + 1] = _call_group(nxt)
+                    nxt = items[i + 1] = call_group(nxt)
                     if not (isinstance(nxt, Group) and nxt.kind in ("(", "[")):
                         raise self.fail(it, f"arguments after the function {it.key()}")
                     applied = self.apply(obj, nxt, it)
@@ -271,88 +256,6 @@ class Resolver:
             i += 1
         return out
 
-    # ------------------------------------------------------------ names
-    def name(self, it: Name, nxt):
-        """``("symbol", value)``, ``("function", f)`` or ``("op", kind)`` for a name."""
-        n = self.notation
-        sup = it.script("sup")
-        found = n.lookup(it.key(True))
-        if found:
-            return found
-        found = n.lookup(it.key(False))
-        if found:
-            kind, obj = found
-            if kind == "function" and sup:
-                raise self.fail(it, f"no superscript on the function {it.key(False)} "
-                                    "(bind the superscripted name in the notation table)")
-            return kind, self.scripts(obj, [s for s in it.scripts if s.kind == "sup"], it)
-        op = self.operator_of(it, nxt)
-        if op:
-            return "op", op
-        plain = it.base + "'" * sum(s.kind == "prime" for s in it.scripts)
-        sub = it.script("sub")
-        family = n.family(plain)
-        if family is not None and sub is not None and sup is None:
-            index = self.indices(sub)
-            return "function", lambda *args: family(*index, *args)
-        if it.base in CONSTANTS and plain == it.base and sub is None \
-                and n.lookup(it.base) is None:
-            return "value", self.scripts(CONSTANTS[it.base], it.scripts, it)
-        base = n.lookup(plain)
-        if base and sub and isinstance(base[1], sp.IndexedBase):
-            value = self.guard(lambda: base[1][self.indices(sub)], it)
-            return "value", self.scripts(value, [s for s in it.scripts if s.kind == "sup"], it)
-        return self.unbound(it, nxt)
-
-    def unbound(self, it: Name, nxt):
-        if it.base.startswith("\\") and not it.base.startswith(("\\text{", "\\math", "\\hat",
-                                                                "\\bar", "\\tilde", "\\under",
-                                                                "\\over", "\\dot", "\\ddot",
-                                                                "\\vec", "\\wide", "\\check",
-                                                                "\\breve", "\\bm", "\\bold")) \
-                and it.base not in NAME_COMMANDS:
-            raise self.fail(it, f"a supported command, not {it.base}")
-        applied = isinstance(_call_group(nxt), Group) and _call_group(nxt).kind == "("
-        if it.word is not None and not (self.notation.discovery_mode and applied):
-            raise self.fail(it, f"mathematics, not the words {it.base}", ProseFound)
-        if not self.notation.discovery_mode:
-            raise self.fail(it, f"unbound name {it.key(False)}", UnboundName)
-        sup = it.script("sup")
-        if applied:
-            self.assumed.append(f"{it.key(True)}: function")
-            return "function", self.notation.invent(it.key(True), "function")
-        if sup is not None and (sup.text in _NAME_LIKE_SUPS or _LABEL_SUP.match(sup.text)
-                                or sup.text.startswith("\\text") or
-                                (sup.text.isalpha() and len(sup.text) > 1)):
-            self.assumed.append(f"{it.key(True)}: symbol")
-            return "value", self.notation.invent(it.key(True), "symbol")
-        self.assumed.append(f"{it.key(False)}: symbol")
-        value = self.notation.invent(it.key(False), "symbol")
-        return "value", self.scripts(value, [s for s in it.scripts if s.kind == "sup"], it)
-
-    def operator_of(self, it: Name, nxt) -> str | None:
-        bound = self.notation.operator(it.key(False)) or self.notation.operator(it.base)
-        if bound:
-            return bound
-        if it.key(False) in _KL_NAMES:
-            return "KL"
-        if it.word is not None:
-            op = ops.TEXT_OPS.get(it.word)
-        else:
-            op = ops.COMMAND_OPS.get(it.base) or ops.FONT_OPS.get(it.base)
-        if op == "N" and not isinstance(nxt, Group):
-            return None
-        if op in ("min", "max") and it.script("sub") is None and not isinstance(nxt, Group):
-            return None
-        return op
-
-    def indices(self, sub: Script):
-        parts, _ = self.reparse(sub)
-        if len(parts) == 1 and isinstance(parts[0].exprs[0], Juxt) and not parts[0].relations \
-                and all(isinstance(x, Name) for x in parts[0].exprs[0].items):
-            return tuple(self.value(x) for x in parts[0].exprs[0].items)
-        return tuple(self.value(p) for p in parts)
-
     # ------------------------------------------------------------ scripts on values
     def scripts(self, value, scripts: list[Script], where, annotated: bool = False):
         """Apply the superscript (power, transpose, inverse) of a value; reject subscripts."""
@@ -366,7 +269,7 @@ class Resolver:
             if s.text in _TRANSPOSE and (ops.is_matrix(value) or s.text != "T"):
                 value = self.guard(lambda v=value: sp.transpose(v), s)
                 continue
-            if s.text in _NAME_LIKE_SUPS - {"T"} or _LABEL_SUP.match(s.text):
+            if s.text in NAME_LIKE_SUPS - {"T"} or LABEL_SUP.match(s.text):
                 raise self.fail(s, f"a power, not ^{{{s.text}}} on an expression (bind the "
                                    "decorated name in the notation table)")
             exponent = self.script_value(s)
@@ -379,82 +282,6 @@ class Resolver:
             raise self.fail(s, "a single expression as the script")
         return self.value(parts[0])
 
-    # ------------------------------------------------------------ groups
-    def part_values(self, g: Group) -> list:
-        return [self.value(p) for p in g.parts]
-
-    def group_value(self, g: Group, allow_tuple: bool = True):
-        """A bracket's value: the expression, a tuple, a set, |x|, ‖x‖, ⟨a, b⟩ …"""
-        seps = set(g.separators)
-        if g.kind in ("(", "[", "{"):
-            if seps - {","}:
-                raise self.fail(g, f"a value, not a list separated by {sorted(seps)}")
-            vals = self.part_values(g)
-            if len(vals) > 1 and not allow_tuple:
-                raise self.fail(g, "a value, not a tuple, in a product")
-            value = vals[0] if len(vals) == 1 else sp.Tuple(*vals)
-            return self.scripts(value, g.scripts, g)
-        if g.kind == "\\{":
-            return self.scripts(self.guard(lambda: sp.FiniteSet(*self.part_values(g)), g),
-                                g.scripts, g)
-        sub = g.script("sub")
-        rest = [s for s in g.scripts if s.kind != "sub"]
-        if g.kind in ("abs", "norm"):
-            if len(g.parts) != 1:
-                raise self.fail(g, "a single expression between the bars")
-            v = self.value(g.parts[0])
-            if g.kind == "abs" and sub is None and not ops.is_matrix(v):
-                value = self.guard(lambda: sp.Abs(v), g)
-            else:
-                order = self.script_value(sub) if sub is not None else 2
-                value = ops.Norm(v) if order == 2 else ops.Norm(v, order)
-            return self.scripts(value, rest, g)
-        # \langle … \rangle
-        vals = self.part_values(g)
-        if len(vals) == 1:
-            spec = self.specs(sub) if sub is not None else ()
-            value = ops.Average(vals[0], *spec)
-        elif sub is not None:
-            raise self.fail(sub, "no subscript on an inner product")
-        elif len(vals) == 2 and seps == {","}:
-            value = ops.Inner(*vals)
-        elif seps == {"|"} and len(vals) in (2, 3):
-            value = ops.Braket(*vals)
-        else:
-            raise self.fail(g, "⟨a⟩, ⟨a, b⟩ or ⟨u | A | v⟩")
-        return self.scripts(value, rest, g)
-
-    def apply(self, f, g: Group, where):
-        """``f(args)``; arguments after ``|`` are the condition (``Given``) unless ``f`` takes them."""
-        args, given, mode = [], [], "args"
-        for i, part in enumerate(g.parts):
-            sep = g.separators[i - 1] if i else ","
-            if sep == "|":
-                mode = "given"
-            elif sep not in (",", ";"):
-                raise self.fail(g, f"arguments separated by ',' ';' or '|', not {sep!r}")
-            (given if mode == "given" else args).append(self.value(part))
-        nargs = getattr(f, "nargs", None)
-        takes_all = isinstance(f, sp.Lambda) and len(f.variables) == len(args) + len(given)
-        if given and not takes_all:
-            args.append(ops.Given(*given))
-        else:
-            args.extend(given)
-        return self.guard(lambda: f(*args), where)
-
-    def specs(self, sub: Script) -> tuple:
-        """The parts of an operator's subscript: ``x``, ``x \\sim p``, ``y \\in Y``."""
-        parts, _ = self.reparse(sub)
-        out = []
-        for p in parts:
-            if not p.relations:
-                out.append(self.value(p))
-            elif len(p.relations) == 1:
-                out.append(self.condition(p))
-            else:
-                raise self.fail(p, "one relation per part of the subscript")
-        return tuple(out)
-
     # ------------------------------------------------------------ operators
     def operand(self, entry, where):
         kind, obj, _ = entry
@@ -466,39 +293,6 @@ class Resolver:
         from .apply_ops import apply_operator
 
         return apply_operator(self, op, it, entry)
-
-    # ------------------------------------------------------------ derivatives and big ops
-    @staticmethod
-    def _is_differential(it, allow_sup=False) -> bool:
-        return isinstance(it, Name) and (it.base == "d" or it.word == "d" or
-                                         it.base == "\\partial") and \
-            all(s.kind == "sup" for s in it.scripts) and (allow_sup or not it.scripts)
-
-    def derivative_form(self, num, den):
-        """``\\frac{d f}{dx}``, ``\\frac{\\partial^2 f}{\\partial x^2}``, ``\\frac{d}{dt}`` or None."""
-        if not (isinstance(num, Juxt) and isinstance(den, Juxt) and len(den.items) == 2):
-            return None
-        dd, var = den.items
-        dn = num.items[0] if num.items else None
-        if not (self._is_differential(dd) and isinstance(var, Name)
-                and self._is_differential(dn, allow_sup=True) and dn.base == dd.base):
-            return None
-        order_num = dn.script("sup")
-        order_den = var.script("sup")
-        order = 1
-        if order_num is not None or order_den is not None:
-            if order_num is None or order_den is None or order_num.text != order_den.text \
-                    or not order_num.text.isdigit():
-                raise self.fail(dn, "the same derivative order up and down (d^n f / dx^n)")
-            order = int(order_num.text)
-        plain = Name(var.line, var.column, scripts=[s for s in var.scripts if s.kind != "sup"],
-                     base=var.base, word=var.word)
-        variable = self.value(plain)
-        if len(num.items) == 1:
-            return DerivativeOp(num.line, num.column, variable=variable, order=order)
-        body = self.resolve(Juxt(num.line, num.column, items=num.items[1:]))
-        return Value(num.line, num.column,
-                     expr=self.guard(lambda: sp.Derivative(body, (variable, order)), num))
 
     def big_value(self, b: BigOp):
         from .apply_ops import big_operator
