@@ -34,7 +34,7 @@ class NotesEquation:
     """One labelled display of the notes and what the reader made of it."""
 
     label: str
-    line: int                      # 1-based line of the display's start in the notes file
+    line: int                      # 1-based line of the label in the notes file
     source: str                    # the display's LaTeX, without its label
     math: str                      # the mathematics read (asides and end punctuation removed)
     asides: tuple[str, ...] = ()
@@ -117,6 +117,7 @@ class Display:
     math: str
     asides: tuple[str, ...]
     offset: int                    # where ``math`` starts in ``source``
+    label_line: int                # the line of its label (as ``coverage`` lists labels)
 
 
 def displays(text: str) -> list[Display]:
@@ -128,8 +129,10 @@ def displays(text: str) -> list[Display]:
         source = body[:lab.start()] if lab else body
         math, asides, shift = split_asides(source)
         line, col = _position(text, m.start(1))
+        label_line = _position(text, m.start(1) + lab.start())[0] if lab else line
         out.append(Display((lab.group(1) or lab.group(2)) if lab else None, line, col, source,
-                           math.strip(), tuple(asides), shift + len(math) - len(math.lstrip())))
+                           math.strip(), tuple(asides), shift + len(math) - len(math.lstrip()),
+                           label_line))
     return out
 
 
@@ -138,7 +141,7 @@ def _read(ds: list[Display], notation) -> list[NotesEquation]:
     out: list[NotesEquation] = []
     previous: tuple[str, Chain | None] | None = None     # (label or line, chain) of last display
     for d in ds:
-        eq = NotesEquation(d.label or "", d.line, d.source.strip(), d.math, d.asides)
+        eq = NotesEquation(d.label or "", d.label_line, d.source.strip(), d.math, d.asides)
         _read_one(eq, d.source, d.offset, notation, d.line, d.column, previous)
         previous = (d.label or f"line {d.line}", eq.chain if eq.status == "parsed" else None)
         out.append(eq)

@@ -67,7 +67,7 @@ def test_statuses_with_positions():
     assert eqs["6.3.8"].status == "prose" and eqs["6.3.8"].error.startswith("11:7: expected")
     assert eqs["6.3.9"].status == "error" and eqs["6.3.9"].error.startswith("13:")
     assert eqs["6.3.10"].status == "prose"
-    assert eqs["6.3.11"].status == "parsed" and eqs["6.3.11"].line == 17
+    assert eqs["6.3.11"].status == "parsed" and eqs["6.3.11"].line == 18    # the label's line
 
 
 def test_a_continuation_of_an_unparsed_display_keeps_its_own_links():
@@ -133,6 +133,15 @@ def test_seed_notes_parse_rate_and_time(record_property, capsys):
             assert e.status in ("prose", "error") and e.error
             line, col = (int(v) for v in e.error.split(":")[:2])
             assert line >= e.line and col >= 1
+
+
+@needs_notes
+def test_lines_agree_with_the_coverage_scan():
+    from derivations.coverage import scan_labels
+
+    text = NOTES.read_text(encoding="utf-8")
+    printed = {(o.label, o.line) for o in scan_labels(text)}
+    assert all((e.label, e.line) in printed for e in read_notes(NOTES))
 
 
 @needs_notes
