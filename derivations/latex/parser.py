@@ -1,6 +1,8 @@
 """Entry points: LaTeX text → :class:`~.nodes.Chain`, with ``line:col: expected …`` errors."""
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,10 +28,23 @@ def lark_parser() -> Lark:
     options = dict(parser="lalr", lexer="basic", postlex=BarResolver(),
                    start=["start", "items_start"], maybe_placeholders=False)
     text = GRAMMAR.read_text(encoding="utf-8")
-    try:      # lark caches the built tables in the temporary directory (keyed by grammar)
-        return Lark(text, cache=True, **options)
+    cache = _table_cache()
+    return Lark(text, cache=cache, **options) if cache else Lark(text, **options)
+
+
+def _table_cache() -> str | None:
+    """Where lark keeps the built LALR tables: the user's own lecturecheck cache directory
+    (lark unpickles the file, so never a shared temporary directory); None if unwritable."""
+    from ..cache import cache_dir
+
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
-        return Lark(text, **options)
+        return None
+    if not os.access(folder, os.W_OK):
+        return None
+    return str(folder / f"notes-grammar-py{sys.version_info[0]}{sys.version_info[1]}.lark")
 
 
 def _describe(name: str) -> str:
