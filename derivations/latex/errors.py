@@ -8,6 +8,7 @@ class LatexError(LectureCheckError):
     """LaTeX the reader cannot turn into mathematics; message ``line:col: expected …``."""
 
     prefix = "expected "
+    context: str = ""          # syntax errors: the text around the position, with a caret
 
     def __init__(self, line: int, column: int, what: str):
         self.line, self.column, self.what = line, column, what

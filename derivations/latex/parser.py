@@ -81,7 +81,12 @@ def syntax_error(exc: UnexpectedInput, text: str, origin: tuple[int, int]) -> La
     what = f"{'one of ' if len(names) > 1 else ''}{shown or 'something else'}, got {got}"
     line0, col0 = origin
     pos = (line0, col0 + col - 1) if line == 1 else (line0 + line - 1, col)
-    return LatexError(*pos, what)
+    error = LatexError(*pos, what)
+    try:      # lark's two-line excerpt with a caret, for callers who show more than one line
+        error.context = exc.get_context(text)
+    except (AttributeError, IndexError, TypeError):
+        pass
+    return error
 
 
 @lru_cache(maxsize=8192)

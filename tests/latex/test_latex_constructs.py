@@ -232,6 +232,13 @@ def test_errors_are_positioned(latex, message):
     assert re.match(r"\d+:\d+: ", str(info.value))
 
 
+def test_syntax_errors_carry_lark_context():
+    with pytest.raises(LatexError) as info:
+        parse_latex(r"\frac{x}{y} + ) z", NOTATION)
+    assert str(info.value).startswith("1:15: expected")
+    assert "^" in info.value.context and ")" in info.value.context
+
+
 def test_positions_are_mapped_to_the_source():
     with pytest.raises(LatexError) as info:
         parse_latex("x + \n  y +", NOTATION, line=10, column=5)
