@@ -1,6 +1,7 @@
 """lecturecheck's own reader of the lecture notes' LaTeX (DESIGN §1 "as printed").
 
 >>> import sympy as sp
+>>> from derivations.latex import Notation, parse_latex
 >>> x = sp.Symbol("x")
 >>> parse_latex(r"e^{-x} \\le 1", Notation({"x": x})).relations[0].name
 '<='
@@ -9,26 +10,28 @@ Public API: :func:`parse_latex`, :func:`parse_expr_latex`, :func:`read_notes` (e
 equation of a notes file), :func:`read_equation` (one, through a derivation's table),
 :class:`Notation`, :class:`Chain`, and the errors
 :class:`LatexError` (``line:col: expected …``), :class:`UnboundName`, :class:`ProseFound`.
+Names are imported on first use, so ``lecturecheck --help`` does not load SymPy or lark.
 """
-from .errors import LatexError, ProseFound, UnboundName
-from .nodes import Chain, Relation
-from .notation import Notation
-from .parser import parse_expr_latex, parse_latex
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {"LatexError": ".errors", "ProseFound": ".errors", "UnboundName": ".errors",
+            "Chain": ".nodes", "Relation": ".nodes", "Notation": ".notation",
+            "parse_latex": ".parser", "parse_expr_latex": ".parser",
+            "read_notes": ".reader", "read_equation": ".reader"}
+
+__all__ = list(_EXPORTS)
 
 
-def read_notes(path, notation=None):
-    """Every labelled equation of the notes at ``path`` (see :func:`.reader.read_notes`)."""
-    from .reader import read_notes as _read
-
-    return _read(path, notation)
-
-
-def read_equation(path, label, notation):
-    """One labelled equation, read through ``notation`` (see :func:`.reader.read_equation`)."""
-    from .reader import read_equation as _read
-
-    return _read(path, label, notation)
+def __getattr__(name: str):
+    """The public names, imported from their modules on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value
 
 
-__all__ = ["parse_latex", "parse_expr_latex", "read_notes", "read_equation", "Notation", "Chain", "Relation",
-           "LatexError", "UnboundName", "ProseFound"]
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
