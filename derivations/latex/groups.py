@@ -46,6 +46,8 @@ class GroupResolver:
             v = self.value(g.parts[0])
             if g.kind == "abs" and sub is None and not ops.is_matrix(v):
                 value = self.guard(lambda: sp.Abs(v), g)
+            elif g.kind == "abs" and not (v.shape[0] == 1 or v.shape[1] == 1):
+                raise self.fail(g, "\\det A or \\|A\\| (|A| of a matrix is ambiguous)")
             else:
                 order = self.script_value(sub) if sub is not None else 2
                 value = ops.Norm(v) if order == 2 else ops.Norm(v, order)

@@ -70,6 +70,11 @@ def is_matrix(expr) -> bool:
     return bool(getattr(expr, "is_Matrix", False))
 
 
+def is_vector(expr) -> bool:
+    """Whether ``expr`` is a column vector (an n×1 matrix expression)."""
+    return is_matrix(expr) and expr.shape[1] == 1
+
+
 def relational(lhs, name: str, rhs):
     """The SymPy relation ``lhs name rhs`` for a condition or an event; None if there is none."""
     simple = {"=": sp.Eq, "<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "!=": sp.Ne}

@@ -17,7 +17,7 @@ import sympy as sp
 from lark import Token
 
 from . import operators as ops
-from .errors import LatexError
+from .errors import LatexError, UnboundName
 from .groups import GroupResolver, call_group
 from .names import LABEL_SUP, NAME_LIKE_SUPS, NameResolver
 from .nodes import BigOp, DerivativeOp, Group, Item, Juxt, Name, RawChain, Script, Value
@@ -172,7 +172,7 @@ class Resolver(NameResolver, GroupResolver):
             raise self.fail(tok, "parentheses around the sum/integral before \\cdot "
                                  "(where it ends is ambiguous)")
         left, right = self.value(a), self.value(b)
-        if ops.is_matrix(left) and ops.is_matrix(right):
+        if ops.is_vector(left) and ops.is_vector(right):       # u · v of two column vectors
             return ops.Inner(left, right)
         return self.guard(lambda: left * right, tok)
 
@@ -269,6 +269,10 @@ class Resolver(NameResolver, GroupResolver):
             if s.text in _TRANSPOSE and (ops.is_matrix(value) or s.text != "T"):
                 value = self.guard(lambda v=value: sp.transpose(v), s)
                 continue
+            if s.text == "T" and self.notation.lookup("T") is None \
+                    and not self.notation.discovery_mode:
+                raise self.fail(s, "unbound name T (^T transposes a matrix; on a scalar it is "
+                                   "a power, and T must be in the notation table)", UnboundName)
             if s.text in NAME_LIKE_SUPS - {"T"} or LABEL_SUP.match(s.text):
                 raise self.fail(s, f"a power, not ^{{{s.text}}} on an expression (bind the "
                                    "decorated name in the notation table)")

@@ -123,6 +123,21 @@ def test_approximate_links_are_marked_and_connectives_link_statements():
                                                                (a, "sim", b)]
 
 
+def test_cdot_of_matrices_is_their_product_and_of_vectors_their_inner_product():
+    assert parse_expr_latex(r"A \cdot B", NOTATION) == A * B
+    assert parse_expr_latex(r"u \cdot v", NOTATION) == op.Inner(u, v)
+    assert parse_expr_latex(r"|u|", NOTATION) == op.Norm(u)
+    with pytest.raises(LatexError, match=r"\\det A"):
+        parse_expr_latex(r"|A|", NOTATION)
+
+
+def test_transpose_power_needs_its_exponent_bound():
+    with pytest.raises(UnboundName, match=r"1:3: unbound name T \(\^T transposes a matrix"):
+        parse_expr_latex(r"x^T", NOTATION)
+    assert parse_expr_latex(r"x^T", NOTATION.merge(Notation({"T": y}))) == x ** y
+    assert parse_expr_latex(r"x^\top", NOTATION) == x
+
+
 def test_interval_after_in():
     chain = parse_latex(r"x \in [-1, +1]", NOTATION)
     assert chain.terms[1] == sp.Interval(-1, 1)
