@@ -1,8 +1,8 @@
 """Fuzz: damaged notes equations and random LaTeX either parse or fail with a positioned error.
 
 The only failure allowed is :class:`LatexError` with a ``line:col:`` message inside the text;
-no other exception, and no input takes long (no hang).  Default tier: 2,000 inputs; the slow
-tier runs 10,000 (``pytest -m slow``).
+no other exception, and no input takes long (no hang).  Default tier: 2,200 inputs (discovery,
+strict and matrix tables); the slow tier runs 10,000 more (``pytest -m slow``).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 import time
 
 import pytest
+import sympy as sp
 from hypothesis import HealthCheck, given, settings
 
 from derivations.latex import LatexError, Notation, parse_latex
@@ -17,6 +18,12 @@ from fuzz_inputs import mutated, random_latex
 
 DISCOVERY = Notation.discovery()
 STRICT = Notation()
+_M = {n: sp.MatrixSymbol(n, 3, 3) for n in "C H W A B G".split()}
+_V = {n: sp.MatrixSymbol(n, 3, 1) for n in "x y z a b".split()}
+MATRICES = Notation.discovery(Notation(      # matrix names bound, the rest discovered
+    {**_M, **_V, r"x_\sigma": sp.MatrixSymbol("x_sigma", 3, 1), r"\mathbb{I}": sp.Identity(3),
+     r"\sigma": sp.Symbol("sigma", positive=True)}, {"p": sp.Function("p")},
+    operators={r"\Delta": "laplacian"}, domains={"x": (-sp.oo, sp.oo)}))
 MAX_SECONDS = 10.0
 
 
@@ -52,6 +59,12 @@ def test_random_latex(text):
 @given(mutated())
 def test_mutated_notes_equations_strict_table(text):
     _check(text, STRICT)
+
+
+@_settings(200)
+@given(mutated())
+def test_mutated_notes_equations_matrix_table(text):
+    _check(text, MATRICES)
 
 
 @pytest.mark.slow
