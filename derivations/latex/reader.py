@@ -174,7 +174,7 @@ def _read_one(eq: NotesEquation, source: str, at: int, notation, line: int, col:
               previous) -> None:
     """Parse one display (``source``; its mathematics starts at offset ``at``) into ``eq``."""
     if not eq.math:
-        eq.status, eq.error = "prose", f"{line}:{col}: no mathematics in the display"
+        eq.status, eq.error = "prose", f"{line}:{col}: expected mathematics, got an empty display"
         return
     relation, skip = _leading_relation(eq.math)
     if relation is not None:     # blank it out: positions stay those of the notes

@@ -67,6 +67,7 @@ def test_statuses_with_positions():
     assert eqs["6.3.8"].status == "prose" and eqs["6.3.8"].error.startswith("11:7: expected")
     assert eqs["6.3.9"].status == "error" and eqs["6.3.9"].error.startswith("13:")
     assert eqs["6.3.10"].status == "prose"
+    assert eqs["6.3.10"].error == "15:3: expected mathematics, got an empty display"
     assert eqs["6.3.11"].status == "parsed" and eqs["6.3.11"].line == 18    # the label's line
 
 
