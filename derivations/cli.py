@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _run_options(p, mc=False)
     p.set_defaults(handler=cmd_coverage)
+
+    from .latex import cli_notes  # `notes NOTES`: the LaTeX reader on every labelled equation
+    cli_notes.add_parser(sub)
     return parser
 
 

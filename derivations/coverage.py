@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -59,6 +60,16 @@ def read_notes(path: str | Path) -> str:
     """The notes file as text; :class:`InputError` (one line, naming the file) if it is not one."""
     p = Path(path)
     where = f"notes file {str(path)!r}"
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{where}: no such file; expected the path of a UTF-8 text file") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be read ({exc.strerror or exc}); "
+                         "expected a readable text file") from None
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a FIFO would block the read
+        raise InputError(f"{where}: not a regular file (a FIFO, socket or device); "
+                         "expected a UTF-8 text file")
     try:
         data = p.read_bytes()
     except FileNotFoundError:
