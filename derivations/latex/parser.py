@@ -35,7 +35,7 @@ def lark_parser() -> Lark:
 def _table_cache() -> str | None:
     """Where lark keeps the built LALR tables: the user's own lecturecheck cache directory
     (lark unpickles the file, so never a shared temporary directory); None if unwritable."""
-    from ..cache import cache_dir
+    from ..run.cache import cache_dir
 
     try:
         folder = cache_dir()

@@ -119,7 +119,7 @@ def test_approximate_links_are_marked_and_connectives_link_statements():
     flags = [(r.name, r.approximate, r.connective) for r in chain.relations]
     assert flags == [("=", False, False), ("approx", True, False), ("implies", False, True),
                      ("sim", True, False)]
-    assert [(l, r.name, rr) for l, r, rr in chain.links()] == [(x, "=", y), (y, "approx", m),
+    assert [(lo, r.name, hi) for lo, r, hi in chain.links()] == [(x, "=", y), (y, "approx", m),
                                                                (a, "sim", b)]
 
 
