@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _run_options(p, mc=False)
     p.set_defaults(handler=cmd_coverage)
+
+    from .report import cli_report  # the HTML report lives in derivations/report/
+    cli_report.add_parser(sub)
     return parser
 
 
