@@ -27,6 +27,7 @@ from derivations.registry import all_derivations, get, select
 ROOT = Path(__file__).resolve().parents[1]
 SEED_FILE = ROOT.parent / "shared" / "seeds" / "000_6ceef446008ec550.txt"
 SMALL = "mallat.wiener_filter"
+SAMPLES = 20_000  # per Monte Carlo case in the small report (the claims' own sizes are 200k)
 
 
 # ---------------------------------------------------------------- fixtures
@@ -50,7 +51,7 @@ def small(cache_dir, tmp_path_factory):
     """(page, result, path) of the report of one derivation with Monte Carlo and its plot."""
     from derivations.report import build
 
-    page, result = build(select([SMALL]), Options(seed=0, jobs=2))
+    page, result = build(select([SMALL]), Options(seed=0, jobs=2, samples=SAMPLES))
     path = tmp_path_factory.mktemp("report") / "small.html"
     path.write_text(page, encoding="utf-8")
     return page, result, path
@@ -236,9 +237,9 @@ def test_page_is_byte_identical_across_processes_and_jobs(small, cache_dir, tmp_
     page, _, _ = small
     out = tmp_path / "again.html"
     env = dict(os.environ, LECTURECHECK_CACHE=str(cache_dir), PYTHONHASHSEED="123")
-    proc = subprocess.run([sys.executable, "-m", "derivations.cli", "report", SMALL, "-o", str(out),
-                           "--seed", "0", "--jobs", "1"], env=env, capture_output=True, text=True,
-                          timeout=300)
+    argv = [sys.executable, "-m", "derivations.cli", "report", SMALL, "-o", str(out), "--seed", "0",
+            "--jobs", "1", "--samples", str(SAMPLES)]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "", "progress must be quiet when stderr is not a terminal"
     assert out.read_text(encoding="utf-8") == page

@@ -1,4 +1,4 @@
-"""``lecturecheck report [ID …] -o FILE.html [--notes NOTES]``: the self-contained HTML report.
+"""``lecturecheck report [ID …] -o FILE.html [--notes NOTES] [--seed N] [--no-mc] …``: the HTML report.
 
 Wired into :mod:`derivations.cli` by ``cli_report.add_parser(subparsers)``; ``run(args)``
 returns the exit status (0 all pass, 1 something fails or is undecided); bad input raises a
@@ -57,6 +57,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_int_at_least(1, "an integer >= 1"), default=jobs, metavar="N",
                    help=f"tasks run concurrently (default: the number of CPUs, {jobs}); "
                         "the page does not depend on it")
+    p.add_argument("--samples", type=_int_at_least(100, "an integer >= 100"), default=None,
+                   metavar="N", help="Monte Carlo sample size for every claim (>= 100; default: "
+                   "per claim); sweep points use 20000 each")
     p.add_argument("--no-mc", dest="mc", action="store_false",
                    help="skip the Monte Carlo claims and the sweep plots")
     p.add_argument("--no-plots", dest="plots", action="store_false",
@@ -113,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
                                     + (", ".join(known) if known else "(none registered)"))
     derivations = select(ids)
     opts = Options(seed=args.seed, timeout=args.timeout, jobs=args.jobs, cache=args.cache,
-                   mc=args.mc)
+                   mc=args.mc, samples=args.samples)
     doc, result = build(derivations, opts, notes=args.notes, plots=args.plots, progress=True)
     write_atomically(out, doc)
     s = result["summary"]

@@ -83,7 +83,7 @@ table.steps td.idx{color:var(--muted);font-variant-numeric:tabular-nums}
 table.steps td.lab{white-space:nowrap}
 col.c-idx{width:2.6rem}col.c-lab{width:6rem}col.c-ver{width:13rem}col.c-eqn{width:12rem}col.c-line{width:4.5rem}col.c-wit{width:14rem}
 .pair{display:grid;grid-template-columns:5.8rem minmax(0,1fr);gap:.35rem .4rem;align-items:start}
-.pair .tag{padding-top:.35rem}col.c-claim{width:11rem}col.c-par{width:11rem}col.c-est{width:9.5rem}col.c-exp{width:6.5rem}col.c-mdre{width:5.5rem}col.c-mcv{width:8.5rem}
+.pair .tag{padding-top:.35rem}col.c-claim{width:11rem}col.c-par{width:11rem}col.c-est{width:9.5rem}col.c-exp{width:6.5rem}col.c-mdre{width:5.5rem}col.c-status{width:8.5rem}col.c-der{width:15rem}col.c-mcv{width:8.5rem}
 tr.printed td{background:#fffaf2}
 tr.printed .tag{font-size:.75rem;color:var(--warn);font-weight:600;text-transform:uppercase;letter-spacing:.04em}
 .eq{font-variant-numeric:tabular-nums;color:var(--ink)}
@@ -377,7 +377,8 @@ class Page:
                                  for s in COVERAGE_STATUSES) + "</tr>")
         out.append("</tbody></table>")
         out.append(f'<details><summary>All {len(cov["labels"])} labels</summary>'
-                   '<table class="coverage"><thead><tr><th class="num">line</th><th>label</th>'
+                   '<table class="coverage"><colgroup><col class="c-line"><col class="c-lab">'
+                   '<col class="c-status"><col class="c-der"><col></colgroup><thead><tr><th class="num">line</th><th>label</th>'
                    "<th>status</th><th>derivation</th><th>reason</th></tr></thead><tbody>")
         for row in cov["labels"]:
             der = row.get("derivation")

@@ -72,8 +72,8 @@ SWEEPS: tuple[Sweep, ...] = (
           (Series("ou_variance_exact", label="exact transition"),
            Series("ou_variance_euler_maruyama", curve=False, label="Euler–Maruyama, 50 steps")),
           xlabel="$t$", ylabel=r"$\mathrm{Var}\, x_t$",
-          note="closed form σ²(1 − e^{−2κt})/(2κ); Euler–Maruyama carries a step bias that the "
-               "check bounds exactly"),
+          note="closed form σ²(1 − exp(−2κt))/(2κ); Euler–Maruyama (h = t/50) carries a step "
+               "bias, which the check bounds exactly"),
     Sweep("tweedie-sigma", "mallat.tweedie", "Tweedie posterior mean (6.3.16) against the noise level",
           "sigma", (0.2, 0.4, 0.6, 0.8, 1.0, 1.3, 1.6, 2.0),
           (Series("gaussian_tweedie_mmse", label=r"Gaussian prior: MMSE $E|\hat x - x|^2$"),
