@@ -11,7 +11,6 @@ screenshots, for tests and docs).
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from typing import Sequence
 
 
@@ -64,9 +63,14 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
         computed = compute(SWEEPS, by_id, seed=opts.seed, alpha=opts.alpha, jobs=opts.jobs,
                            samples=sweep_samples, tick=bar.tick)
         bar.close()
+    rendering = Progress(1, progress)
+    if rendering.enabled:
+        sys.stderr.write("\r\033[Krendering the page (formulas, plots)")
+        sys.stderr.flush()
     doc = page.render(result, derivations, plots=computed, coverage=cov,
                       notes_name=None if notes is None else str(notes))
+    rendering.close()
     return doc, result
 
 
-__all__ = ["build", "Progress", "replace"]
+__all__ = ["build", "Progress"]

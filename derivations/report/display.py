@@ -12,9 +12,9 @@ small wrappers carry ``_repr_html_`` / ``_repr_latex_`` so a notebook cell shows
 * :func:`sweep_plot` computes one of the report's sweeps and shows it (``_repr_html_``, SVG).
 
 >>> import sympy as sp
->>> from derivations.model import Step
+>>> from types import SimpleNamespace as Step  # any object with lhs, relation, rhs
 >>> x = sp.Symbol("x")
->>> step_latex(Step(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.S.One, "Pythagoras"))
+>>> step_latex(Step(lhs=sp.sin(x) ** 2 + sp.cos(x) ** 2, relation="=", rhs=sp.S.One))
 '$\\\\displaystyle \\\\sin^{2}{\\\\left(x \\\\right)} + \\\\cos^{2}{\\\\left(x \\\\right)} = 1$'
 """
 from __future__ import annotations
