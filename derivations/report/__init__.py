@@ -11,7 +11,7 @@ screenshots, for tests and docs).
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 
 class Progress:
@@ -73,4 +73,4 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
     return doc, result
 
 
-__all__ = ["build", "Progress"]
+__all__ = ["Progress", "build"]

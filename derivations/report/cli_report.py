@@ -126,4 +126,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if s["failed"] == 0 and s["undecided"] == 0 else EXIT_FAIL
 
 
-__all__ = ["add_parser", "run", "LectureCheckError"]
+__all__ = ["LectureCheckError", "add_parser", "run"]

@@ -19,7 +19,8 @@ small wrappers carry ``_repr_html_`` / ``_repr_latex_`` so a notebook cell shows
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .mathml import relation_mathml
 from .page import CSS, badge, esc, mc_table, params_html, step_table, witness_html
@@ -227,7 +228,17 @@ def sweep_plot(key: str, *, seed: int = 0, samples: int | None = None, jobs: int
     return SweepPlot(plots[0])
 
 
-__all__ = ["checked", "CheckReport", "StepReport", "derivation_html", "derivation_latex",
-           "step_html", "step_latex", "check_report_html", "step_result_html", "sweep_plot",
-           "SweepPlot"]
+__all__ = [
+    "CheckReport",
+    "StepReport",
+    "SweepPlot",
+    "check_report_html",
+    "checked",
+    "derivation_html",
+    "derivation_latex",
+    "step_html",
+    "step_latex",
+    "step_result_html",
+    "sweep_plot",
+]
 

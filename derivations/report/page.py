@@ -9,7 +9,8 @@ gives the same bytes.
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from .mathml import expr_mathml, inline_mathml, relation_mathml
 
@@ -533,4 +534,4 @@ def render(result: dict, derivations: Iterable, *, plots: Sequence[dict] | None 
                     notes_name=notes_name))
 
 
-__all__ = ["render", "Page", "step_table", "mc_table", "badge", "esc", "expr_mathml"]
+__all__ = ["Page", "badge", "esc", "expr_mathml", "mc_table", "render", "step_table"]

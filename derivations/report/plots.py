@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 HASHSALT = "lecturecheck-report"
 
@@ -67,8 +66,7 @@ def _figure(plot: dict):
             err = [2 * (p["stderr"] or 0.0) for p in pts]
             ax.errorbar(xs, ys, yerr=err, fmt="o", ms=4, color=colour, mfc="white", mew=1.3,
                         elinewidth=1.1, capsize=2.5, zorder=3,
-                        label=s["label"] + (" — Monte Carlo ±2 s.e." if curve else " — Monte Carlo"
-                                            " ±2 s.e."))
+                        label=s["label"] + " — Monte Carlo ±2 s.e.")
             bad = [p for p in pts if p.get("verdict") == "contradicted"]
             if bad:
                 ax.plot([p["x"] for p in bad], [p["estimate"] for p in bad], "x", ms=9, mew=2,
@@ -109,8 +107,3 @@ def _inline(svg: str, prefix: str) -> str:
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
     return svg.replace("<svg", f'<svg class="plot" role="img" aria-labelledby="{prefix}-title"', 1)
 
-
-def svg_attributes(plot: dict) -> dict[str, Any]:
-    """Counts the page and tests can check: series with points, with curves."""
-    return {"points": sum(len(s["points"]) for s in plot["series"]),
-            "curves": sum(bool(s["curve"]) for s in plot["series"])}

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 SAMPLES = 20_000  # per sweep point: small enough for a ≤ 60 s report, error bars still visible
 DENSE = 40  # closed-form evaluations per curve when the curve is drawn on a fine grid
