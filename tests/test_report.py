@@ -230,6 +230,31 @@ def test_user_text_is_escaped():
     assert '<td class="num">7</td>' in page
 
 
+def test_coverage_section_lists_every_label_by_position():
+    from derivations.report.page import render
+
+    cov = {"labels": [{"label": "6.3.5", "line": 10, "status": "erratum", "derivation": "a.b",
+                       "reason": "printed σ/(2√(2κ))"},
+                      {"label": "6.3.5", "line": 40, "status": "erratum", "derivation": "a.b",
+                       "reason": None},
+                      {"label": "6.3.6", "line": 12, "status": "not-encoded", "derivation": None,
+                       "reason": "no derivation encodes this label"},
+                      {"label": "6.3.7", "line": 13, "status": "new-status", "derivation": "a.b, c.d",
+                       "reason": ""}],
+           "chapters": {"6": {"total": 4, "verified": 0, "erratum": 2, "definition": 0,
+                              "not-encoded": 1, "unverified": 0, "new-status": 1}},
+           "encoded_not_in_notes": [{"label": "7.1.1", "derivation": "a.b"}]}
+    empty = {"tool": "lecturecheck", "version": "0", "seed": 0, "options": {"mc": False},
+             "derivations": [], "summary": {"derivations": 0, "passed": 0, "failed": 0,
+                                            "undecided": 0, "steps": 0, "errata": 0}}
+    page = render(empty, [], coverage=cov, notes_name="notes<1>.txt")
+    rows = [(a["data-status"]) for t, a in elements(page) if t == "tr" and a.get("class") == "label-row"]
+    assert rows == ["erratum", "erratum", "not-encoded", "new-status"]
+    assert "notes&lt;1&gt;.txt" in page and "(7.1.1) a.b" in page
+    assert '<th class="num">new-status</th>' in page  # a status this page does not know still shows
+    assert 'href="#d-c-d"' in page
+
+
 # ---------------------------------------------------------------- determinism
 
 

@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .mathml import expr_mathml, inline_mathml, relation_mathml
+from .mathml import inline_mathml, relation_mathml
 
 STEP_VERDICTS = ("proved", "exhaustive", "numeric", "refuted", "inconsistent", "undecided")
 MC_VERDICTS = ("consistent", "contradicted", "underpowered", "undecided")
@@ -365,17 +365,19 @@ class Page:
             return ""
         cov = self.coverage
         subset = len(self.result["derivations"])
+        seen = {k for t in cov["chapters"].values() for k in t if k != "total"}
+        statuses = [x for x in COVERAGE_STATUSES if x in seen] + sorted(seen - set(COVERAGE_STATUSES))
         out = ['<section id="coverage"><h2>Coverage of the notes</h2>',
                f'<p class="note">Every labelled equation of <code>{esc(self.notes_name)}</code>, '
                f"by position, against the {subset} derivation{'s' if subset != 1 else ''} of this "
                "report.</p>",
                '<table class="coverage-chapters"><thead><tr><th>chapter</th><th class="num">labels'
-               "</th>" + "".join(f'<th class="num">{esc(s)}</th>' for s in COVERAGE_STATUSES)
+               "</th>" + "".join(f'<th class="num">{esc(s)}</th>' for s in statuses)
                + "</tr></thead><tbody>"]
         for ch, totals in cov["chapters"].items():
             out.append(f"<tr><td>{esc(ch)}</td><td class=\"num\">{totals['total']}</td>"
                        + "".join(f'<td class="num">{badge(s, totals.get(s, 0), label=" ")}</td>'
-                                 for s in COVERAGE_STATUSES) + "</tr>")
+                                 for s in statuses) + "</tr>")
         out.append("</tbody></table>")
         out.append(f'<details><summary>All {len(cov["labels"])} labels</summary>'
                    '<table class="coverage"><colgroup><col class="c-line"><col class="c-lab">'
@@ -534,4 +536,4 @@ def render(result: dict, derivations: Iterable, *, plots: Sequence[dict] | None 
                     notes_name=notes_name))
 
 
-__all__ = ["Page", "badge", "esc", "expr_mathml", "mc_table", "render", "step_table"]
+__all__ = ["Page", "badge", "esc", "mc_table", "render", "step_table"]
