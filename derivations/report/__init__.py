@@ -50,6 +50,16 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
         from ..coverage import read_notes
 
         text = read_notes(notes)  # fail fast, before any verification
+    by_id = {d.id: d for d in derivations}
+    sweeping = plots and opts.mc
+
+    def sweeps(tick=None) -> list[dict]:
+        return compute(SWEEPS, by_id, seed=opts.seed, alpha=opts.alpha, jobs=1,
+                       samples=sweep_samples, tick=tick)
+
+    # with --jobs >= 2 the sweeps run in one forked process alongside the checker, filling the
+    # cores the checker leaves idle (its tail); their results do not depend on where they run
+    background = _start(sweeps) if sweeping and opts.jobs >= 2 else None
     result = run(list(derivations), opts, progress=progress)
     cov = None
     if text is not None:
@@ -57,12 +67,12 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
 
         cov = coverage(text, list(derivations), result)
     computed = None
-    if plots and opts.mc:
-        by_id = {d.id: d for d in derivations}
-        bar = Progress(count_tasks(SWEEPS, by_id), progress, prefix="sweeps ")
-        computed = compute(SWEEPS, by_id, seed=opts.seed, alpha=opts.alpha, jobs=opts.jobs,
-                           samples=sweep_samples, tick=bar.tick)
-        bar.close()
+    if sweeping:
+        computed = _finish(background) if background is not None else None
+        if computed is None:  # sequential (--jobs 1, no fork) or the background process died
+            bar = Progress(count_tasks(SWEEPS, by_id), progress, prefix="sweeps ")
+            computed = sweeps(bar.tick)
+            bar.close()
     rendering = Progress(1, progress)
     if rendering.enabled:
         sys.stderr.write("\r\033[Krendering the page (formulas, plots)")
@@ -71,6 +81,42 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
                       notes_name=None if notes is None else str(notes))
     rendering.close()
     return doc, result
+
+
+def _start(fn):
+    """Run ``fn()`` in a forked child; returns a handle for :func:`_finish` (None: no fork)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def target() -> None:
+        try:
+            send.send(fn())
+        except BaseException:  # noqa: BLE001 - the parent recomputes in-process
+            send.send(None)
+        finally:
+            send.close()
+
+    child = ctx.Process(target=target, name="lecturecheck-sweeps", daemon=True)
+    child.start()
+    send.close()
+    return child, receive
+
+
+def _finish(handle):
+    """The value the child of :func:`_start` computed, or None if it failed."""
+    child, receive = handle
+    try:
+        value = receive.recv()
+    except (EOFError, OSError):
+        value = None
+    finally:
+        receive.close()
+        child.join()
+    return value
 
 
 __all__ = ["Progress", "build"]
