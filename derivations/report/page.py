@@ -17,6 +17,7 @@ from .mathml import inline_mathml, relation_mathml
 STEP_VERDICTS = ("proved", "exhaustive", "numeric", "refuted", "inconsistent", "undecided")
 MC_VERDICTS = ("consistent", "contradicted", "underpowered", "undecided")
 DERIVATION_VERDICTS = ("pass", "fail", "undecided")
+ESTABLISHED = ("proved", "exhaustive", "numeric")
 COVERAGE_STATUSES = ("verified", "erratum", "definition", "not-encoded", "unverified")
 
 # verdict → colour class: ok (green), warn (amber), bad (red), none (grey), info (blue)
@@ -101,6 +102,13 @@ details summary{cursor:pointer;color:var(--accent);margin:.5rem 0}
 footer{margin-top:3rem;color:var(--muted);font-size:.82rem;border-top:1px solid var(--rule);padding-top:.6rem}
 @media print{main{max-width:none;padding:0}article.derivation,figure.plot{break-inside:avoid}}
 """
+
+
+def is_erratum(e: Mapping[str, Any]) -> bool:
+    """A printed form refuted while its corrected step is established (the contract's flag)."""
+    if "is_erratum" in e:
+        return bool(e["is_erratum"])
+    return e.get("verdict") == "refuted" and e.get("corrected_verdict") in ESTABLISHED
 
 
 def esc(text: Any) -> str:
@@ -228,7 +236,7 @@ class Page:
         return counts
 
     def errata_rows(self) -> list[tuple[dict, dict]]:
-        return [(d, e) for d in self.result["derivations"] for e in d["errata"] if e["is_erratum"]]
+        return [(d, e) for d in self.result["derivations"] for e in d["errata"] if is_erratum(e)]
 
     # -------------------------------------------------------------- sections
 
@@ -487,8 +495,8 @@ def step_table(d: dict, obj) -> str:
                       if x.get("index", s["index"]) == s["index"]), None)
             if e is not None:
                 printed[s["equation"]].remove(e)
-                kind = "erratum-found" if e["is_erratum"] else "not-an-erratum"
-                text = "erratum" if e["is_erratum"] else f"printed form {e['verdict']}"
+                kind = "erratum-found" if is_erratum(e) else "not-an-erratum"
+                text = "erratum" if is_erratum(e) else f"printed form {e['verdict']}"
                 wit = (f'<div class="witness">witness</div>{witness_html(e["witness"])}'
                        if e.get("witness") else "")
                 note = f'<div class="why">{esc(e["note"])}</div>' if e.get("note") else ""
