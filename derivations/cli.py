@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .latex import cli_notes  # `notes NOTES`: the LaTeX reader on every labelled equation
     cli_notes.add_parser(sub)
+    from .report import cli_report  # the HTML report lives in derivations/report/
+    cli_report.add_parser(sub)
     return parser
 
 
