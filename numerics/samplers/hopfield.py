@@ -177,9 +177,11 @@ def glauber_update(rng: np.random.Generator, patterns: np.ndarray, sigma: np.nda
     if T > 0:
         # z = ½ log(E1/E2) with E1, E2 i.i.d. Exp(1) is logistic with P[z < x] = 1/(1 + e^{-2x})
         # = ½(1 + tanh x): a representation that does not use g itself
-        z = 0.5 * (np.log(rng.standard_exponential(phi.shape))
-                   - np.log(rng.standard_exponential(phi.shape)))
-        phi = phi + T * z
+        z = rng.standard_exponential(phi.shape)
+        z /= rng.standard_exponential(phi.shape)
+        np.log(z, out=z)
+        z *= 0.5 * T
+        phi += z
     new = sgn_update(rng, phi).astype(sigma.dtype)
     if mode == "parallel":
         return new
@@ -210,9 +212,21 @@ def _per_network(rng: np.random.Generator, size, N, K,
     return out
 
 
+def _crosstalk_of_neuron0(patterns: np.ndarray) -> np.ndarray:
+    """``R_0 = (ξ_0^1 N φ_0(ξ^1) - (N-1))/N`` with ``N φ_0 = Σ_μ ξ_0^μ (ξ^μ·ξ^1) - K ξ_0^1``.
+
+    Only neuron 0's field: the overlaps ``ξ^μ·ξ^1`` over all neurons, then one dot product.
+    """
+    N, K = patterns.shape[-2:]
+    xi1 = patterns[:, :, 0]
+    overlaps = np.matmul(xi1[:, None, :], patterns)[:, 0, :]          # (size, K): ξ^μ·ξ^1
+    field = np.einsum("bk,bk->b", patterns[:, 0, :], overlaps) - K * xi1[:, 0]
+    return ((xi1[:, 0] * field).astype(np.float64) - (N - 1)) / N
+
+
 def crosstalk_neuron0(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
     """The crosstalk ``R_0`` of neuron 0 in ``size`` independent Hebbian networks (1.3.4)."""
-    return _per_network(rng, size, N, K, lambda g, xi: crosstalk(xi)[:, 0])
+    return _per_network(rng, size, N, K, lambda g, xi: _crosstalk_of_neuron0(xi))
 
 
 def crosstalk_mean_square(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
