@@ -23,9 +23,9 @@ _ERROR_EVENT = FiniteSum(sp.binomial(M, k) * sp.Heaviside(-(N - 1 + (2 * k - M))
 
 
 def _strategy_error_exact():
-    """(N, K) with load 0.2 <= K/N <= 0.35 (error rate >= 0.5 %) and N <= 120 (cheap exact sums)."""
+    """(N, K) with load 0.27 <= K/N <= 0.4 (error rate >= 2 %) and N <= 120 (cheap exact sums)."""
     return st.integers(30, 120).flatmap(lambda n: st.fixed_dictionaries(
-        {"N": st.just(n), "K": st.integers(round(0.2 * n), round(0.35 * n))}))
+        {"N": st.just(n), "K": st.integers(round(0.27 * n), round(0.4 * n))}))
 
 
 # what the Monte Carlo claims simulate (the lecture's model, never the derived law)
