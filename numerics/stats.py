@@ -8,8 +8,9 @@ The comparison is a two-sided z-test at false-alarm level ``alpha`` (default 1e-
 bias is an interval: ``E[sample]/expected - 1`` lies in ``rel_bias = (lo, hi)`` (a symmetric
 absolute bound ``b`` is the interval ``±b/|expected|``); the test statistic is the distance of
 the estimate from ``expected·[1 + lo, 1 + hi]`` over its standard error.  The minimum
-detectable relative error (power 0.99) is ``(hi - lo) + (z_α + z_β)·stderr/|expected|``: an
-error in either direction of that size is rejected, whatever the true bias inside the interval.
+detectable relative error (power 0.99) is ``((hi - lo) + (z_α + z_β)·stderr/|expected|)/(1 + lo)``:
+an error of the closed form in either direction of that size is rejected, whatever the true
+bias inside the interval (the interval moves with the closed form, hence ``1 + lo``).
 
 :func:`sized_estimate` chooses the sample size for a target MDRE from a pilot estimate of the
 per-sample standard deviation, capped by the claim's budget.
@@ -179,12 +180,14 @@ def min_detectable_rel_error(stderr: float, expected: float, bias: float = 0.0,
 
 
 def planned_samples(sample_sd: float, expected: float, target: float, rel_width: float = 0.0,
-                    alpha: float = DEFAULT_ALPHA, power: float = POWER, margin: float = 1.2) -> int:
+                    alpha: float = DEFAULT_ALPHA, power: float = POWER, margin: float = 1.2,
+                    rel_low: float = 0.0) -> int:
     """Samples for an MDRE of ``target`` given one sample's standard deviation (inf if none do).
 
-    ``margin`` > 1 absorbs the pilot's error in ``sample_sd``.
+    ``rel_width`` and ``rel_low`` are the bias interval's width and lower end (see
+    :func:`compare`); ``margin`` > 1 absorbs the pilot's error in ``sample_sd``.
     """
-    room = target - rel_width
+    room = target * (1 + rel_low) - rel_width
     if expected == 0 or room <= 0:
         return math.inf
     z = z_quantile(alpha) + _N01.inv_cdf(power)
@@ -243,7 +246,10 @@ def compare(est: Estimate, expected: float, *, bias: float = 0.0,
     else:  # a deterministic sampler: equal up to float rounding of the sum
         rounding = 64 * np.finfo(float).eps * max(abs(expected), abs(est.estimate))
         p = 1.0 if gap <= rounding else 0.0
+    # a closed form off by δ moves the whole interval by δ·expected·(1 + lo..hi): the error
+    # detectable in both directions is (width + resolution)/(1 + lo)
     mdre = min_detectable_rel_error(est.stderr, expected, 2 * bias, alpha, rel_width=hi - lo)
+    mdre /= 1 + lo
     if p < alpha:
         verdict = "contradicted"
     elif mdre > target_mdre:
@@ -256,7 +262,8 @@ def compare(est: Estimate, expected: float, *, bias: float = 0.0,
 
 def sized_estimate(sampler: Callable[[np.random.Generator, int], np.ndarray], statistic: str,
                    expected: float, rng: np.random.Generator, pilot_rng: np.random.Generator, *,
-                   target: float, rel_width: float = 0.0, alpha: float = DEFAULT_ALPHA,
+                   target: float, rel_width: float = 0.0, rel_low: float = 0.0,
+                   alpha: float = DEFAULT_ALPHA,
                    pilot: int = 4096, cap: int = 2_000_000, samples: int | None = None) -> Estimate:
     """Estimate with the sample size an MDRE of ``target`` needs, at most ``cap``.
 
@@ -266,7 +273,7 @@ def sized_estimate(sampler: Callable[[np.random.Generator, int], np.ndarray], st
     """
     if samples is None:
         sd = estimate(sampler, statistic, pilot, pilot_rng).sample_sd
-        need = planned_samples(sd, expected, target, rel_width, alpha)
+        need = planned_samples(sd, expected, target, rel_width, alpha, rel_low=rel_low)
         if not math.isfinite(need):  # the bias interval alone exceeds the target: more is waste
             need = pilot
         samples = int(min(cap, max(pilot, -(-need // 1000) * 1000)))

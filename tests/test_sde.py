@@ -13,7 +13,6 @@ import pytest
 
 from numerics.samplers import sde
 from numerics.rng import check_generator
-from numerics.stats import compare, estimate
 
 Z = 6.0  # tolerance in standard errors: a true formula fails with probability ~2e-9
 N = 400_000

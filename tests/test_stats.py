@@ -159,7 +159,8 @@ def test_signed_relative_bias_interval() -> None:
                         expected, rel_bias=(lo, hi))
         assert below.p_value == pytest.approx(math.erfc(4 / math.sqrt(2)), rel=1e-9)
         c = compare(Estimate(at, se, 10**6), expected, rel_bias=(lo, hi), target_mdre=0.01)
-        assert c.min_detectable_rel_error == pytest.approx(hi - lo + z * se / 2.0, rel=1e-12)
+        assert c.min_detectable_rel_error == pytest.approx((hi - lo + z * se / 2.0) / (1 + lo),
+                                                           rel=1e-12)
         assert c.bias_bound == pytest.approx(hi * 2.0, rel=1e-12)
         assert c.as_dict()["rel_bias"] == [lo, hi]
     # a bias interval wider than the target is underpowered whatever the sample size

@@ -145,7 +145,7 @@ def claim_comparison(claim: Claim, params: dict, rng, pilot_rng, *, alpha: float
     width = hi - lo + (2 * bias / abs(expected) if bias and expected else 0.0)
     target = claim.target if target is None else target
     est = sized_estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic,
-                         expected, rng, pilot_rng, target=target, rel_width=width,
+                         expected, rng, pilot_rng, target=target, rel_width=width, rel_low=lo,
                          alpha=alpha, pilot=claim.pilot, cap=claim.max_samples,
                          samples=samples or claim.samples)
     return compare(est, expected, bias=bias, rel_bias=(lo, hi), alpha=alpha,
