@@ -173,16 +173,24 @@ def glauber_update(rng: np.random.Generator, patterns: np.ndarray, sigma: np.nda
         raise ValueError(f"mode={mode!r}, expected 'parallel' or 'sequential'")
     xi = np.asarray(patterns)
     sigma = np.asarray(sigma, dtype=xi.dtype)
-    phi = local_fields(xi, sigma).astype(np.float64)
+    h = scaled_fields(xi, sigma)  # N φ: exact integers
     if T > 0:
         # z = ½ log(E1/E2) with E1, E2 i.i.d. Exp(1) is logistic with P[z < x] = 1/(1 + e^{-2x})
-        # = ½(1 + tanh x): a representation that does not use g itself
-        z = rng.standard_exponential(phi.shape)
-        z /= rng.standard_exponential(phi.shape)
-        np.log(z, out=z)
-        z *= 0.5 * T
-        phi += z
-    new = sgn_update(rng, phi).astype(sigma.dtype)
+        # = ½(1 + tanh x): a representation that does not use g itself.  φ + T z > 0 exactly
+        # when E1 > E2 e^{-2φ/T}, with e^{-2φ/T} looked up by the integer N φ (no log per neuron)
+        n_neurons, n_patterns = xi.shape[-2:]
+        e1 = rng.standard_exponential(h.shape)
+        e2 = rng.standard_exponential(h.shape)
+        span = n_neurons * n_patterns  # |N φ| <= N K
+        with np.errstate(over="ignore"):
+            if span <= 1 << 20:
+                e2 *= np.exp(np.arange(-span, span + 1) * (-2.0 / (n_neurons * T)))[
+                    h.astype(np.intp) + span]
+            else:
+                e2 *= np.exp(h * (-2.0 / (n_neurons * T)))
+        e1 -= e2
+        h = e1
+    new = sgn_update(rng, h).astype(sigma.dtype)
     if mode == "parallel":
         return new
     batch = sigma.reshape(-1, sigma.shape[-1])
