@@ -125,7 +125,7 @@ DERIVATION = Derivation(
                      {"d": 5, "T": 30, "sigma": 0.7, "Sigma": SIGMA_5},
                      {"d": 2, "T": 14, "sigma": 1.3}),
               strategy=ols_params(), equation="3.0.18",
-              bias_note=TAILS_NOTE, max_samples=150_000, target_mdre=0.02,
+              bias_note=TAILS_NOTE, max_samples=250_000, target_mdre=0.02,
               target_note="each sample is a d × d solve on a fresh design; heavy tails",
               simulates="x ~ N(0, Σ) in R^d, y = xᵀw + ε, ε ~ N(0, σ²); OLS fit (XᵀX)⁻¹XᵀY on a T × d design; the sample is (ŵ − w₀)ᵀΣ(ŵ − w₀)",
               invalid_cases=(({"d": 5, "T": 6, "sigma": 0.7}, "T=6, d=5: the OLS error"),
@@ -143,7 +143,7 @@ DERIVATION = Derivation(
                      {"d": 5, "T0": 40, "T": 30, "n": 3, "sigma": 0.7, "Sigma": SIGMA_5},
                      {"d": 5, "T0": 40, "T": 30, "n": 5, "sigma": 0.7}),
               strategy=collapse_params(), equation="3.0.23",
-              bias_note=TAILS_NOTE, max_samples=60_000, target_mdre=0.02,
+              bias_note=TAILS_NOTE, max_samples=40_000, target_mdre=0.03,
               target_note="each sample is a chain of n + 1 OLS fits; heavy tails",
               simulates="the regression chain: n generations each fitted by OLS on T0 fresh inputs "
                         "labelled by the previous fit plus noise, then a final fit on T; the sample "
