@@ -16,7 +16,7 @@ from numerics.rng import check_generator
 from numerics.stats import (DEFAULT_ALPHA, POWER, Estimate, compare, estimate,
                             min_detectable_rel_error, planned_samples, sized_estimate, z_quantile)
 
-N_LARGE = 200_000  # the default Claim.samples: "the sizes used"
+N_LARGE = 200_000  # a typical planned sample size of a 1 % claim
 FALSE_ALARM_ALPHA = 0.01  # large level so that ~2000 experiments measure the rate
 FALSE_ALARM_EXPERIMENTS = 2000
 FALSE_ALARM_N = 4000
