@@ -249,7 +249,7 @@ def compare(est: Estimate, expected: float, *, bias: float = 0.0,
     # a closed form off by δ moves the whole interval by δ·expected·(1 + lo..hi): the error
     # detectable in both directions is (width + resolution)/(1 + lo)
     mdre = min_detectable_rel_error(est.stderr, expected, 2 * bias, alpha, rel_width=hi - lo)
-    mdre /= 1 + lo
+    mdre = mdre / (1 + lo) if lo > -1 else math.inf
     if p < alpha:
         verdict = "contradicted"
     elif mdre > target_mdre:
