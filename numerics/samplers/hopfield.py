@@ -75,17 +75,20 @@ def _temperature(T) -> float:
 
 # ---------------------------------------------------------------- the network
 
+# the eight ±1 spins of every byte value (most significant bit first, as np.unpackbits)
+_BYTE_SPINS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(np.float32) * 2 - 1
+
+
 def random_patterns(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
     """``size`` independent sets of ``K`` uniform ``±1`` patterns of ``N`` spins, shape ``(size, N, K)``.
 
-    Spins are the bits of uniform random bytes (8 spins per byte), mapped to ``±1`` as float32.
+    Spins are the bits of uniform random bytes (8 spins per byte), mapped to ``±1`` float32 by
+    a 256-row lookup table.
     """
     N, K, size = _network(N, K, size)
     count = size * N * K
-    bits = np.unpackbits(rng.integers(0, 256, size=-(-count // 8), dtype=np.uint8), count=count)
-    spins = np.empty(count, dtype=np.float32)
-    np.multiply(bits, 2, out=spins, casting="unsafe")
-    spins -= 1
+    random_bytes = rng.integers(0, 256, size=-(-count // 8), dtype=np.uint8)
+    spins = np.take(_BYTE_SPINS, random_bytes, axis=0).reshape(-1)[:count]
     return spins.reshape(size, N, K)
 
 
