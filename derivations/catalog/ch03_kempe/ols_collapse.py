@@ -143,7 +143,7 @@ DERIVATION = Derivation(
                      {"d": 5, "T0": 40, "T": 30, "n": 3, "sigma": 0.7, "Sigma": SIGMA_5},
                      {"d": 5, "T0": 40, "T": 30, "n": 5, "sigma": 0.7}),
               strategy=collapse_params(), equation="3.0.23",
-              bias_note=TAILS_NOTE, max_samples=40_000, target_mdre=0.03,
+              bias_note=TAILS_NOTE, max_samples=60_000, target_mdre=0.03,
               target_note="each sample is a chain of n + 1 OLS fits; heavy tails",
               simulates="the regression chain: n generations each fitted by OLS on T0 fresh inputs "
                         "labelled by the previous fit plus noise, then a final fit on T; the sample "
