@@ -147,7 +147,8 @@ def hebbian_energy(patterns: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """``H(σ) = -Σ_{i<j} J_ij σ_i σ_j = -½ Σ_i σ_i φ_i(σ)`` (1.3.6 with Hebb couplings, no field)."""
     xi = np.asarray(patterns)
     s = np.asarray(sigma, dtype=xi.dtype)
-    return -0.5 * np.sum((s * scaled_fields(xi, s)).astype(np.float64), axis=-1) / xi.shape[-2]
+    nh = scaled_fields(xi, s)  # N φ: exact integers; the sum over neurons in float64
+    return -0.5 * np.einsum("...n,...n->...", s, nh, dtype=np.float64) / xi.shape[-2]
 
 
 def sgn_update(rng: np.random.Generator, phi: np.ndarray) -> np.ndarray:
