@@ -244,14 +244,16 @@ def wiener_error(rng: np.random.Generator, size: int, *, C: Any, sigma: float,
     Extra case keys (the dimension ``d``) are accepted and ignored.
     """
     c, size = _covariance("C", C), _size(size)
+    d = len(c)
     h = wiener_filter(c, sigma)
     chol = np.linalg.cholesky(c)
+    # per sample (ξ, z) ~ N(0, I_2d), x = Lξ, y = x + σz: Hy - x = (H - I)Lξ + σHz, one product
+    # of the stacked normals with the composed linear map
+    stacked = np.hstack(((h - np.eye(d)) @ chol, sigma * h))  # (d, 2d)
     out = np.empty(size)
     for start in range(0, size, _SUBCHUNK):
         n = min(_SUBCHUNK, size - start)
-        x = rng.standard_normal((n, len(c))) @ chol.T
-        y = x + sigma * rng.standard_normal((n, len(c)))
-        err = y @ h.T - x
+        err = rng.standard_normal((n, 2 * d)) @ stacked.T
         out[start:start + n] = np.einsum("ij,ij->i", err, err)
     return out
 
@@ -269,11 +271,15 @@ def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: A
     if len(beta) != len(u):
         raise ValueError(f"B has size {len(beta)} and U has size {len(u)}, expected equal sizes")
     gain = wiener_gain(beta, sigma)
+    d = len(u)
+    # per sample (ξ, z) ~ N(0, I_2d), x = U diag(√β) ξ, y = x + σz, and the denoiser
+    # y ↦ Σ_k h_k ⟨y, ψ_k⟩ ψ_k = U diag(h) Uᵀ y: the error is one linear map of (ξ, z)
+    denoise = (u * gain) @ u.T
+    signal = u * np.sqrt(beta)
+    stacked = np.hstack(((denoise - np.eye(d)) @ signal, sigma * denoise))  # (d, 2d)
     out = np.empty(size)
     for start in range(0, size, _SUBCHUNK):
         n = min(_SUBCHUNK, size - start)
-        x = (np.sqrt(beta) * rng.standard_normal((n, len(u)))) @ u.T
-        y = x + sigma * rng.standard_normal((n, len(u)))
-        err = ((y @ u) * gain) @ u.T - x
+        err = rng.standard_normal((n, 2 * d)) @ stacked.T
         out[start:start + n] = np.einsum("ij,ij->i", err, err)
     return out
