@@ -277,15 +277,7 @@ def format_check(result: dict) -> list[str]:
                 out.append(f"          printed ({e['equation']}) not an erratum: printed form "
                            f"{e['verdict']}, corrected step {e['corrected_verdict']}")
         if d["monte_carlo"]:
-            rows = [["claim", "parameters", "estimate ± se", "expected", "MDRE", "verdict"]]
-            for m in d["monte_carlo"]:
-                params = ", ".join(f"{k}={_param(v)}" for k, v in m["parameters"].items())
-                est = "—" if m["estimate"] is None else f"{_g(m['estimate'])} ± {_g(m['stderr'], 2)}"
-                mdre = m["min_detectable_rel_error"]
-                verdict = m["verdict"] + (f" ({_short(m['error'], 40)})" if m.get("error") else "")
-                rows.append([m["name"], _short(params, 50), est, _g(m["expected"]),
-                             "—" if mdre is None else f"{100 * mdre:.1f}%", verdict])
-            out.extend(_table(rows, indent="          "))
+            out.extend(_mc_table(d["monte_carlo"]))
     s = result["summary"]
     tail = (f"summary: {s['derivations']} derivations, {s['passed']} passed, {s['failed']} failed, "
             f"{s['undecided']} undecided; {s['steps']} steps, {s['errata']} errata")
@@ -295,6 +287,32 @@ def format_check(result: dict) -> list[str]:
         tail = "no derivations registered; " + tail
     out.append(tail)
     return out
+
+
+def _percent(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2g}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"
+
+
+def _mc_table(entries: list[dict]) -> list[str]:
+    """Monte Carlo rows: what each claim simulates (once per claim), then one row per case with
+    n, the bias interval and the MDRE (bias included) against the claim's target."""
+    rows = [["claim", "parameters", "n", "estimate ± se", "expected", "bias", "MDRE / target",
+             "verdict"]]
+    notes, seen = [], set()
+    for m in entries:
+        if m["name"] not in seen and m.get("simulates"):
+            seen.add(m["name"])
+            notes.append(f"          {m['name']}: simulates {m['simulates']}")
+        params = ", ".join(f"{k}={_param(v)}" for k, v in m["parameters"].items())
+        est = "—" if m["estimate"] is None else f"{_g(m['estimate'])} ± {_g(m['stderr'], 2)}"
+        lo_hi = m.get("rel_bias")
+        bias = "—" if not lo_hi or lo_hi == [0.0, 0.0] else \
+            f"[{_percent(lo_hi[0])}, {_percent(lo_hi[1])}]"
+        mdre = f"{_percent(m['min_detectable_rel_error'])} / {_percent(m.get('target_mdre'))}"
+        verdict = m["verdict"] + (f" ({_short(m['error'], 40)})" if m.get("error") else "")
+        rows.append([m["name"], _short(params, 50), "—" if m["n"] is None else str(m["n"]), est,
+                     _g(m["expected"]), bias, mdre, verdict])
+    return notes + _table(rows, indent="          ")
 
 
 def cmd_errata(args: argparse.Namespace) -> int:

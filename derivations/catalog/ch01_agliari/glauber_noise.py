@@ -45,7 +45,10 @@ DERIVATION = Derivation(
               cases=({"N": 10, "K": 1, "T": 1.0}, {"N": 40, "K": 1, "T": 0.6}),
               strategy=st.fixed_dictionaries({"N": st.integers(2, 100), "K": st.just(1),
                                               "T": st.floats(0.3, 5.0)}),
-              equation="1.2.6", samples=20_000),
+              equation="1.2.6", max_samples=400_000,
+              simulates="one parallel noisy update σ_i = sgn(φ_i + T z_i) of a K = 1 Hebbian "
+                        "network started in its pattern, z logistic (½ log(E1/E2)); the sample is "
+                        "the fraction of flipped neurons"),
     ),
 )
 # ==== end section ====

@@ -43,6 +43,10 @@ _SPINS_3_2 = {**spin_domain(_T32), **{s: (-1, 1) for s in _SIGMA3}}  # patterns 
 ENERGY_AT_PATTERN = -(N - 1) / 2
 
 
+# what the Monte Carlo claims simulate (the lecture's model, never the derived law)
+_NETWORK = ("a Hebbian network: K uniform ±1 patterns of N spins, J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, "
+            "J_ii = 0")
+
 DERIVATION = Derivation(
     id="agliari.hopfield_energy",
     title="Hopfield Hamiltonian in Mattis magnetisations; the K = 1 Lyapunov function",
@@ -114,7 +118,8 @@ DERIVATION = Derivation(
         Claim("energy of a stored pattern", "mean", ENERGY_AT_PATTERN, hopfield.pattern_energy,
               cases=({"N": 50, "K": 5}, {"N": 100, "K": 20}),
               strategy=st.fixed_dictionaries({"N": st.integers(5, 200), "K": st.integers(2, 60)}),
-              equation="1.3.9", samples=4000),
+              equation="1.3.9", max_samples=60_000,
+              simulates=_NETWORK + "; the sample is H(ξ^1) = −½ Σ_i ξ_i^1 φ_i(ξ^1)"),
     ),
     ranges={N: (2, 9), K: (1, 6)},
     not_encoded={

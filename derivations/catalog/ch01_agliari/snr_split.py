@@ -29,6 +29,10 @@ CROSSTALK = Xi(i, 1) / N * sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu
 _SIGNAL_FORM = sum_over_others(_SQUARES, j, i, N) / N + CROSSTALK
 _IN_RANGE = (sp.Le(i, N),)
 
+# what the Monte Carlo claims simulate (the lecture's model, never the derived law)
+_NETWORK = ("a Hebbian network: K uniform ±1 patterns of N spins, J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, "
+            "J_ii = 0")
+
 DERIVATION = Derivation(
     id="agliari.snr_split",
     title="Signal/crosstalk split of the aligned local field (Hebb couplings, no self-coupling)",
@@ -62,7 +66,8 @@ DERIVATION = Derivation(
         Claim("aligned field mean", "mean", SIGNAL, hopfield.aligned_field_mean,
               cases=({"N": 50, "K": 5}, {"N": 100, "K": 20}),
               strategy=st.fixed_dictionaries({"N": st.integers(10, 200), "K": st.integers(2, 60)}),
-              equation="1.3.4", samples=4000),
+              equation="1.3.4", max_samples=60_000,
+              simulates=_NETWORK + "; the sample is the network's average of ξ_i^1 φ_i(ξ^1)"),
     ),
     functions=(XI_FAMILY,),
     ranges={N: (2, 5), K: (1, 4), i: (1, 5)},

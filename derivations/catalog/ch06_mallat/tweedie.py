@@ -115,13 +115,17 @@ def _build() -> Derivation:
                                             "sigma": st.floats(0.1, 3.0, **finite)})
     claims = (
         Claim("gaussian_tweedie_product", "mean", s ** 2, denoising.gaussian_tweedie_product,
-              gauss_cases, gauss_strategy, equation="6.3.16", samples=200_000),
+              gauss_cases, gauss_strategy, equation="6.3.16",
+              simulates="x ~ N(0, s²), y = x + σz, x̂(y) by Tweedie's formula with the score of p_σ; the sample is x̂(y)·y"),
         Claim("gaussian_tweedie_mmse", "mean", gauss_mmse, denoising.gaussian_tweedie_error,
-              gauss_cases, gauss_strategy, equation="6.3.16", samples=200_000),
+              gauss_cases, gauss_strategy, equation="6.3.16",
+              simulates="x ~ N(0, s²), y = x + σz, x̂(y) by Tweedie's formula; the sample is (x − x̂(y))²"),
         Claim("binary_tweedie_product", "mean", sp.S.One, denoising.binary_tweedie_product,
               ({"sigma": 0.5}, {"sigma": 1.2}),
               st.fixed_dictionaries({"sigma": st.floats(0.1, 3.0, **finite)}),
-              equation="6.3.16", samples=200_000),
+              equation="6.3.16",
+              simulates="x = ±1 (probability ½), y = x + σz, x̂(y) by Tweedie's formula with the "
+                        "score of the two-point mixture p_σ; the sample is x̂(y)·y"),
     )
     return Derivation(
         id="mallat.tweedie",

@@ -145,11 +145,15 @@ def _build() -> Derivation:
         Claim("wiener_mse", "mean", min_mse, denoising.wiener_error,
               ({"d": 2, "sigma": 0.7, "C": [[2.0, 0.6], [0.6, 0.5]]},
                {"d": 3, "sigma": 1.2, "C": [[1.5, 0.4, -0.3], [0.4, 1.0, 0.2], [-0.3, 0.2, 0.6]]}),
-              spd_strategy, equation="6.4.1", samples=200_000),
+              spd_strategy, equation="6.4.1",
+              simulates="x ~ N(0, C) (Cholesky), y = x + σz in R^d, H = (C + σ²I)⁻¹C by a linear "
+                        "solve; the sample is ‖Hy − x‖²"),
         Claim("wiener_mse_eigenbasis", "mean", eigen_sum, denoising.eigenbasis_wiener_error,
               ({"d": 3, "sigma": 0.8, "U": rotation,
                 "B": [[2.5, 0.0, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, 0.1]]},),
-              eigen_strategy, equation="6.4.9", samples=200_000),
+              eigen_strategy, equation="6.4.9",
+              simulates="x = Σ_k √β_k ξ_k ψ_k (ψ_k the columns of U), y = x + σz, gains "
+                        "h_k = β_k/(β_k + σ²) applied to ⟨y, ψ_k⟩; the sample is ‖Σ_k h_k⟨y,ψ_k⟩ψ_k − x‖²"),
     )
     return Derivation(
         id="mallat.wiener_filter",
