@@ -30,7 +30,10 @@ class Quote:
     ``note``: where the notes' notation itself is the problem (an undefined name, a hat on the
     wrong symbol), what the reading assumes and why; it is reported with every erratum of the
     label.  ``unchecked``: link index → why that printed link is not checked (reported as "not
-    checkable as printed: reason").
+    checkable as printed: reason").  ``unreadable``: why the reader cannot read this display
+    through the derivation's table (a name the notes never define here, such as λ_k before
+    6.4.10): the label is then reported as not checkable as printed, with the reader's error
+    and this reason; a quotation that reads although it says so fails ``check_quotes_parse``.
     """
 
     label: str
@@ -38,6 +41,7 @@ class Quote:
     latex: str
     note: str = ""
     unchecked: Mapping[int, str] = field(default_factory=dict)
+    unreadable: str = ""
 
     def __post_init__(self) -> None:
         if not LABEL_RE.match(self.label):

@@ -40,6 +40,7 @@ class PrintedLink:
     rhs: object = None
     reason: str | None = None        # why it is not checked ("not checkable as printed: …")
     note: str = ""                   # the quotation's note on the notes' notation
+    status: str = "parsed"           # what the reader made of the display: parsed|prose|error
 
     @property
     def checked(self) -> bool:
@@ -83,7 +84,8 @@ def _classify(lhs, relation, rhs) -> str | None:
 def _links_of(eq, quote) -> list[PrintedLink]:
     base = dict(label=quote.label, line=eq.line, source=eq.math, note=quote.note)
     if eq.status != "parsed":
-        return [PrintedLink(index=0, reason=f"not checkable as printed: {eq.status}: {eq.error}",
+        why = "; ".join(x for x in (f"{eq.status}: {eq.error}", quote.unreadable) if x)
+        return [PrintedLink(index=0, reason=f"not checkable as printed: {why}", status=eq.status,
                             **base)]
     out = []
     for i, (lhs, rel, rhs) in enumerate(eq.chain.links()):
@@ -116,7 +118,7 @@ def quoted_links(d: Derivation, notes: str | Path | None = None) -> list[Printed
     for q in quotes:
         at = next((i for i, x in enumerate(ds) if x.label == q.label), None)
         if at is None:
-            out.append(PrintedLink(q.label, q.line, q.latex, 0, note=q.note,
+            out.append(PrintedLink(q.label, q.line, q.latex, 0, note=q.note, status="missing",
                                    reason=f"not checkable as printed: no display labelled "
                                           f"({q.label}) in {notes}"))
             continue

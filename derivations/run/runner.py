@@ -289,6 +289,7 @@ def errata(report: dict) -> list[dict]:
                 out.append({"equation": e["equation"], "line": e.get("line"),
                             "derivation": d["id"], "step": e["step"],
                             "printed_source": e.get("printed_source"),
+                            "origin": e.get("origin", "hand"),
                             "printed_latex": e["printed_latex"],
                             "corrected_latex": e["corrected_latex"], "verdict": e["verdict"],
                             "witness": e["witness"], "evaluation": e["evaluation"],

@@ -52,8 +52,9 @@ def _wiener_strategies():
 
 def _quotes() -> tuple[Quote, ...]:
     """The notes' printed forms of the labels this derivation encodes."""
-    lam = ("λ_k is defined only later (6.4.10), as a 0/1 gain; the coefficient of ⟨x, ψ_k⟩ "
-           "in Hy - x is h_k - 1")
+    lam = "the notes' (λ_k(x) + 1) stands where the coefficient h_k - 1 of ⟨x, ψ_k⟩ belongs"
+    undefined = ("λ_k(x) is not defined before 6.4.10, where λ_k is a 0/1 gain (not a function "
+                 "of x): the table does not bind it")
     return (
         Quote("6.3.22", line=821, latex=r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
               note="the notes write x̂(σ) for the denoiser x̂(x_σ) of 6.3.16; read as that"),
@@ -66,11 +67,11 @@ def _quotes() -> tuple[Quote, ...]:
               unchecked={0: "defines the Wiener filter H (its optimality is steps "
                             "complete_square and orthogonality)"}),
         Quote("6.4.2", line=885, latex=r"\frac{\beta k}{\beta k + \sigma^2} \in [0, 1]",
-              note="the notes write βk for β_k"),
+              unreadable="the notes write βk (β times k) for β_k"),
         Quote("6.4.6", line=899, latex=r"\mathbb{E}||Hy - x||^2 = \sum_k \mathbb{E} \left\| (\lambda_k(x) + 1) \langle x, \psi_k \rangle + h_k \langle z, \psi_k \rangle \right\|^2",
-              note=lam),
+              note=lam, unreadable=undefined),
         Quote("6.4.7", line=901, latex=r"= \sum_k \left\| (\lambda_k(x) + 1) \langle x, \psi_k \rangle + h_k \sigma^2 \right\|^2",
-              note=lam),
+              note=lam, unreadable=undefined),
         Quote("6.4.8", line=905, latex=r"0 = \partial_{h_k} \mathbb{E}||Hy - x||^2 \implies h_k = \frac{|\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}"),
         Quote("6.4.9", line=907, latex=r"\therefore \epsilon = \sum_k \frac{\sigma^2 |\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}"),
     )
@@ -200,10 +201,13 @@ def _build() -> Derivation:
         notation=matrix_notation(d).merge(Notation(
             {"x": sp.MatrixSymbol("x", d, 1), "y": sp.MatrixSymbol("y", d, 1),
              "z": sp.MatrixSymbol("z", d, 1), r"\psi_k": sp.MatrixSymbol("psi_k", d, 1),
-             "h_k": h},
+             "h_k": h,
+             # ε² = E‖Hy - x‖² (defined before Theorem 4), at the optimum H
+             r"\epsilon": sp.sqrt(min_mse), "k": sp.Symbol("k", integer=True)},
             # x̂(·) is the denoiser of 6.3.16, x̂(x_σ) = x_σ + σ² ∇log p_σ(x_σ), here with the
             # Gaussian score -(C + σ²I)^{-1} x_σ (step tweedie_linear's right side)
-            {r"\hat{x}": sp.Lambda(sp.Dummy("argument"), tweedie_form)})),
+            {r"\hat{x}": sp.Lambda(sp.Dummy("argument"), tweedie_form)},
+            indices={"k": (1, d)})),
         printed_in_notes=_quotes(),
     )
 
