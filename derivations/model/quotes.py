@@ -42,6 +42,9 @@ class Quote:
     note: str = ""
     unchecked: Mapping[int, str] = field(default_factory=dict)
     unreadable: str = ""
+    # bindings for this display only, over the derivation's table (a ``Notation``), where the
+    # notes reuse a name with another meaning (Mézard's x is the noisy x_t)
+    notation: object = None
 
     def __post_init__(self) -> None:
         if not LABEL_RE.match(self.label):

@@ -99,34 +99,91 @@ def _links_of(eq, quote) -> list[PrintedLink]:
     return out
 
 
+def _table(d: Derivation, quote):
+    return d.notation if quote.notation is None else d.notation.merge(quote.notation)
+
+
+def _read_quoted(ds: list, at: int, notation):
+    """The display ``ds[at]`` read with the displays it continues (as ``read_equation`` does)."""
+    from ..latex.reader import _leading_relation, _read
+
+    first = at
+    while first > 0 and _leading_relation(ds[first].math)[0] is not None:
+        first -= 1
+    return _read(ds[first:at + 1], notation)[-1]
+
+
 def quoted_links(d: Derivation, notes: str | Path | None = None) -> list[PrintedLink]:
     """Every printed link of ``d``'s quotations, read from the quotations or from ``notes``."""
     if not d.printed_in_notes:
         return []
-    from ..latex.reader import Display, _leading_relation, _read, displays
+    from ..latex.reader import Display, displays
     from ..coverage import read_notes as read_text
 
     quotes = sorted(d.printed_in_notes, key=lambda q: q.line)
-    out: list[PrintedLink] = []
     if notes is None:
         # a quotation is a display's mathematics, after its ``$$`` (column 3)
         ds = [Display(q.label, q.line, 3, q.latex, q.latex.strip(), (), 0, q.line) for q in quotes]
-        for q, eq in zip(quotes, _read(ds, d.notation)):
-            out += _links_of(eq, q)
-        return out
-    ds = displays(read_text(notes))
-    for q in quotes:
-        at = next((i for i, x in enumerate(ds) if x.label == q.label), None)
+    else:
+        ds = displays(read_text(notes))
+    out: list[PrintedLink] = []
+    for k, q in enumerate(quotes):
+        at = k if notes is None else next((i for i, x in enumerate(ds) if x.label == q.label), None)
         if at is None:
             out.append(PrintedLink(q.label, q.line, q.latex, 0, note=q.note, status="missing",
                                    reason=f"not checkable as printed: no display labelled "
                                           f"({q.label}) in {notes}"))
             continue
-        first = at
-        while first > 0 and _leading_relation(ds[first].math)[0] is not None:
-            first -= 1
-        out += _links_of(_read(ds[first:at + 1], d.notation)[-1], q)
+        eq = _read_quoted(ds, at, _table(d, q))
+        out += _links_of(_as_prior_integrals(d, eq), q)
     return out
+
+
+def _vector_norms(expr):
+    """The reader's ``Norm(v)`` and ``Inner(a, b)`` of column vectors (matrix expressions with
+    one column) as SymPy: ``sqrt(tr(vᵀv))`` and ``tr(aᵀb)``; anything else stays as read."""
+    from ..latex.operators import Inner, Norm
+
+    if not isinstance(expr, sp.Basic):
+        return expr
+
+    def column(v) -> bool:
+        return isinstance(v, sp.MatrixExpr) and v.shape[1] == 1
+
+    expr = expr.replace(lambda e: isinstance(e, Norm) and len(e.args) == 1 and column(e.args[0]),
+                        lambda e: sp.sqrt(sp.Trace(e.args[0].T * e.args[0])))
+    return expr.replace(lambda e: isinstance(e, Inner) and len(e.args) == 2
+                        and all(column(a) for a in e.args),
+                        lambda e: sp.Trace(e.args[0].T * e.args[1]))
+
+
+def _as_prior_integrals(d: Derivation, eq):
+    """Integrals against one of ``d``'s undefined prior densities as ``PriorIntegral`` (same
+    meaning as ``sympy.Integral``; evaluated the way the derivation's steps are), and norms and
+    inner products of vectors as SymPy (:func:`_vector_norms`)."""
+    if eq.chain is None:
+        return eq
+    from ..symbolic.prior_integral import PriorIntegral
+
+    priors = {f.function for f in d.functions}
+    if not priors:
+        return replace_terms(eq, _vector_norms)
+
+    def convert(e):
+        if not isinstance(e, sp.Basic):
+            return e
+        return e.replace(lambda i: isinstance(i, sp.Integral)
+                         and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
+                         lambda i: PriorIntegral(i.function, *i.limits))
+    return replace_terms(eq, lambda t: _vector_norms(convert(t)))
+
+
+def replace_terms(eq, how):
+    """``eq`` with every term of its chain rewritten by ``how``."""
+    from dataclasses import replace as dc_replace
+
+    eq.chain = dc_replace(eq.chain, terms=tuple(how(t) for t in eq.chain.terms))
+    return eq
 
 
 def _with_matrices(d: Derivation, exprs) -> Derivation:

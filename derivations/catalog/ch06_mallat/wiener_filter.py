@@ -72,8 +72,12 @@ def _quotes() -> tuple[Quote, ...]:
               note=lam, unreadable=undefined),
         Quote("6.4.7", line=901, latex=r"= \sum_k \left\| (\lambda_k(x) + 1) \langle x, \psi_k \rangle + h_k \sigma^2 \right\|^2",
               note=lam, unreadable=undefined),
-        Quote("6.4.8", line=905, latex=r"0 = \partial_{h_k} \mathbb{E}||Hy - x||^2 \implies h_k = \frac{|\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}"),
-        Quote("6.4.9", line=907, latex=r"\therefore \epsilon = \sum_k \frac{\sigma^2 |\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}"),
+        Quote("6.4.8", line=905, latex=r"0 = \partial_{h_k} \mathbb{E}||Hy - x||^2 \implies h_k = \frac{|\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}",
+              unchecked={1: "defines the gain h_k, with |⟨x, ψ_k⟩|² of one signal for its mean "
+                            "β_k (the oracle gain; step coefficient_stationary checks it with β_k)"}),
+        Quote("6.4.9", line=907, latex=r"\therefore \epsilon = \sum_k \frac{\sigma^2 |\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}",
+              unchecked={0: "|⟨x, ψ_k⟩|² of one signal stands for its mean β_k; the hand-typed "
+                            "printed form of step eigen_sum_mse checks ε against the ε² sum"}),
     )
 
 
