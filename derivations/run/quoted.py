@@ -202,11 +202,15 @@ def quoted_tasks(d: Derivation, links: list[PrintedLink], opts) -> list[tuple]:
         if not link.checked:
             continue
 
-        def run(link=link) -> dict:
+        # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
+        constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label
+                                          for c in s.constraints))
+
+        def run(link=link, constraints=constraints) -> dict:
             seed = step_seed(opts.seed, d.id, "quote", link.label, f"link{link.index}")
             r = verify_relation(_with_matrices(d, (link.lhs, link.rhs)), link.lhs, link.rhs,
                                 CHECKED[link.relation], seed=seed, timeout=opts.timeout,
-                                points=opts.points)
+                                points=opts.points, constraints=constraints)
             return {"verdict": r.verdict, "witness": r.witness, "evaluation": r.evaluation,
                     "notes": r.notes}
         tasks.append(((d.id, "quoted", link.label, link.index),
