@@ -274,7 +274,14 @@ def format_check(result: dict) -> list[str]:
                 line += f"; witness {_short(_witness(s['witness']), 60)}"
             out.append(line)
         for e in d["errata"]:
-            if not e["is_erratum"]:
+            if e.get("origin") == "notes":  # a link read from the notes' text
+                if not e["is_erratum"] and e["verdict"] in ("refuted", "inconsistent", "undecided"):
+                    out.append(f"          as printed ({e['equation']}) link {e['link']}: "
+                               f"{e['verdict']}, corrected step {e['corrected_verdict']}")
+                elif e["verdict"] in ("not-checkable", "approximate"):
+                    out.append(f"          as printed ({e['equation']}) {e['verdict']}: "
+                               f"{_short(e['note'], 120)}")
+            elif not e["is_erratum"]:
                 out.append(f"          printed ({e['equation']}) not an erratum: printed form "
                            f"{e['verdict']}, corrected step {e['corrected_verdict']}")
         if d["monte_carlo"]:
