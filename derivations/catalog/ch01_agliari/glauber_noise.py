@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from numerics.samplers import hopfield
 
-from ...model import Claim, Derivation, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Quote, Step
+from .notation import CHAPTER
 from .symbols import (LECTURE, SIGNAL)
 
 z, x = sp.symbols("z x", real=True)
@@ -46,6 +48,13 @@ DERIVATION = Derivation(
               strategy=st.fixed_dictionaries({"N": st.integers(2, 100), "K": st.just(1),
                                               "T": st.floats(0.3, 5.0)}),
               equation="1.2.6", samples=20_000),
+    ),
+    # the lecture's noise law (Hypothesis 1): p_Z and its distribution function g_Z
+    notation=CHAPTER.merge(Notation({}, {"g_Z": sp.Lambda(z, NOISE_CDF),
+                                         "p_Z": sp.Lambda(z, NOISE_DENSITY)})),
+    printed_in_notes=(
+        Quote("1.2.6", line=133, latex=r"g_Z(z) \equiv \int_{-\infty}^z p_Z(u) du = \mathbb{P}[Z < z]",
+              note="g_Z and p_Z read as the noise law of the checks, p_Z(z) = ½(1 - tanh² z)"),
     ),
 )
 # ==== end section ====
