@@ -43,6 +43,7 @@ DERIVATION = Derivation(
     claims=(Claim("second moment", "mean", s ** 2 + 1, second_moment, cases=({"s": 0.5},),
                   strategy=st.fixed_dictionaries({"s": st.floats(0.1, 2.0)}),
                   equation="0.0.1", samples=20_000),),
+    not_quotable={"0.0.1": "a demo label: no notes print it"},
 )
 '''
 
