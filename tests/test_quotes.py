@@ -115,3 +115,14 @@ def test_errata_notes_json_has_line_and_source(tmp_path, capsys) -> None:
     for e in found:
         assert {"equation", "line", "derivation", "printed_source", "printed_latex",
                 "corrected_latex", "verdict", "witness", "evaluation", "note"} <= set(e)
+
+
+@needs_notes
+def test_notes_json_names_the_derivation_that_binds_a_label(capsys) -> None:
+    assert main(["notes", str(NOTES), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    by_label = {e["label"]: e["derivation"] for e in doc["equations"]}
+    assert by_label["6.3.23"] == "mallat.wiener_filter"
+    assert by_label["3.0.13"] == "kempe.ols_collapse"
+    assert by_label["5.1.1"] is None          # LeCun's chapter: nothing encodes it
+
