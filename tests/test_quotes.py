@@ -126,3 +126,10 @@ def test_notes_json_names_the_derivation_that_binds_a_label(capsys) -> None:
     assert by_label["3.0.13"] == "kempe.ols_collapse"
     assert by_label["5.1.1"] is None          # LeCun's chapter: nothing encodes it
 
+
+
+def test_errata_notes_missing_file_is_a_usage_error(tmp_path, capsys) -> None:
+    missing = tmp_path / "no-such-notes.txt"
+    assert main(["errata", "agliari.glauber_noise", "--notes", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-notes.txt" in err and "no such file" in err and err.count("\n") == 1
