@@ -82,11 +82,13 @@ def test_wiener_printed_chain_as_the_checker_finds_it() -> None:
     assert by[("6.4.1", 0)].reason.startswith("not checkable as printed: defines")
 
 
-def _corrected_notes(tmp_path: Path) -> Path:
+SIGMA_FIX = (r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
+             r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma^2]x_\sigma")
+HAT_FIX = (r"- \sigma^2 \mathbb{I})\hat{x}_\sigma", r"- \sigma^2 \mathbb{I})x_\sigma")
+
+
+def _corrected_notes(tmp_path: Path, fixes=(SIGMA_FIX, HAT_FIX)) -> Path:
     text = read_notes(NOTES)
-    fixes = [(r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
-              r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma^2]x_\sigma"),
-             (r"- \sigma^2 \mathbb{I})\hat{x}_\sigma", r"- \sigma^2 \mathbb{I})x_\sigma")]
     for old, new in fixes:
         assert text.count(old) == 1, old
         text = text.replace(old, new)
@@ -103,6 +105,19 @@ def test_corrected_notes_give_no_erratum_on_those_links(tmp_path) -> None:
     assert set(got) == {("6.3.22", 0), ("6.3.23", 0), ("6.3.24", 0)}
     bad = {k: v["verdict"] for k, v in got.items() if v["verdict"] not in ESTABLISHED}
     assert not bad, f"links of the corrected notes not established: {bad}"
+
+
+@needs_notes
+def test_the_hat_alone_refutes_6_3_23(tmp_path) -> None:
+    """With 6.3.22's σ corrected and the hat left, 6.3.23 and 6.3.24 are still refuted, by x̂_σ."""
+    d = get("mallat.wiener_filter")
+    links = [link for link in quoted_links(d, _corrected_notes(tmp_path, (SIGMA_FIX,)))
+             if link.label in ("6.3.22", "6.3.23", "6.3.24")]
+    got = _verdicts(d, links)
+    assert got[("6.3.22", 0)]["verdict"] in ESTABLISHED
+    for label in ("6.3.23", "6.3.24"):
+        assert got[(label, 0)]["verdict"] == "refuted", label
+        assert "xhat_sigma" in got[(label, 0)]["witness"], label
 
 
 @needs_notes
