@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("errata", help="printed forms refuted while the corrected step verifies")
     _targets(p, json_help="machine-readable output")
     _run_options(p, mc=False)
+    p.add_argument("--notes", metavar="NOTES", default=None,
+                   help="read each quoted label's printed form from this notes file instead of "
+                        "the catalog's quotations (a corrected file gives no erratum)")
     p.set_defaults(handler=cmd_errata)
 
     p = sub.add_parser("coverage", help="status of every labelled equation (x.y.z) in a notes file")
@@ -273,7 +276,14 @@ def format_check(result: dict) -> list[str]:
                 line += f"; witness {_short(_witness(s['witness']), 60)}"
             out.append(line)
         for e in d["errata"]:
-            if not e["is_erratum"]:
+            if e.get("origin") == "notes":  # a link read from the notes' text
+                if not e["is_erratum"] and e["verdict"] in ("refuted", "inconsistent", "undecided"):
+                    out.append(f"          as printed ({e['equation']}) link {e['link']}: "
+                               f"{e['verdict']}, corrected step {e['corrected_verdict']}")
+                elif e["verdict"] in ("not-checkable", "approximate"):
+                    out.append(f"          as printed ({e['equation']}) {e['verdict']}: "
+                               f"{_short(e['note'], 120)}")
+            elif not e["is_erratum"]:
                 out.append(f"          printed ({e['equation']}) not an erratum: printed form "
                            f"{e['verdict']}, corrected step {e['corrected_verdict']}")
         if d["monte_carlo"]:
@@ -320,12 +330,20 @@ def cmd_errata(args: argparse.Namespace) -> int:
     from .run.runner import errata, run
 
     derivations = _select(args.command, args.targets)
-    found = errata(run(derivations, _options(args, mc=False), progress=not args.json))
+    if args.notes is not None:
+        from .coverage import read_notes
+
+        read_notes(args.notes)  # fail fast (exit 2, one line) before any verification
+    found = errata(run(derivations, _options(args, mc=False), progress=not args.json,
+                       notes=args.notes))
     if args.json:
         _print_json(found)
         return EXIT_OK
     for e in found:
-        print(f"({e['equation']})  {e['derivation']}  printed form {e['verdict']}")
+        where = f"  line {e['line']}" if e.get("line") else ""
+        print(f"({e['equation']})  {e['derivation']}{where}  printed form {e['verdict']}")
+        if e.get("printed_source"):
+            print(f"  as printed: {e['printed_source']}")
         print(f"  printed:   {e['printed_latex']}")
         print(f"  corrected: {e['corrected_latex']}")
         print(f"  witness:   {_witness(e['witness'])}")

@@ -370,7 +370,8 @@ def test_errata_json_is_exactly_the_contract_list(runs):
     e = found[0]
     assert {"equation", "derivation", "printed_latex", "corrected_latex", "verdict",
             "witness"} <= set(e) <= {"equation", "derivation", "printed_latex", "corrected_latex",
-                                     "verdict", "witness", "evaluation", "note", "step"}
+                                     "verdict", "witness", "evaluation", "note", "step",
+                                     "line", "printed_source", "origin"}
     assert (e["equation"], e["derivation"], e["verdict"]) == ("6.3.5", "fixture.ou", "refuted")
     assert set(e["witness"]) == {"kappa", "sigma", "t"}
 

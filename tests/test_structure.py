@@ -44,6 +44,7 @@ DERIVATION = Derivation(
                   strategy=st.fixed_dictionaries({"s": st.floats(0.1, 2.0)}),
                   equation="0.0.1", samples=20_000,
                   simulates="s + Z with Z ~ N(0, 1) drawn by the generator, squared"),),
+    not_quotable={"0.0.1": "a demo label: no notes print it"},
 )
 '''
 

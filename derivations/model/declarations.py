@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
+from .quotes import Quote
 from .verdicts import RELATIONS
 
 # a stable id: lower-case words joined by underscores ("ito_isometry", "printed_6_3_23")
@@ -190,10 +191,23 @@ class Derivation:
     not_encoded: Mapping[str, str] = field(default_factory=dict)
     # generic checks expected to fail for a stated reason (strict xfail): check name -> reason
     known_failures: Mapping[str, str] = field(default_factory=dict)
+    # the LaTeX reader's table for this derivation's quotations (a chapter's defaults merged
+    # with the derivation's own bindings; a ``derivations.latex.Notation``)
+    notation: Any = None
+    # the printed equations as the notes print them (DESIGN §1 "as printed")
+    printed_in_notes: tuple[Quote, ...] = ()
+    # step labels that cannot be quoted (prose, a display the reader cannot read): label -> reason
+    not_quotable: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
             raise ValueError(f"derivation id={self.id!r}, expected '<lecturer>.<topic>'")
+        labels = [q.label for q in self.printed_in_notes]
+        dup = sorted({lab for lab in labels if labels.count(lab) > 1})
+        if dup:
+            raise ValueError(f"derivation {self.id}: labels quoted twice {dup}")
+        if self.printed_in_notes and self.notation is None:
+            raise ValueError(f"derivation {self.id}: quotations need notation=<Notation>")
         seen: set[str] = set()
         for step in self.steps:
             if step.id in seen:

@@ -19,6 +19,7 @@ import sympy as sp
 
 from .._version import __version__
 from .cache import StepCache, step_key
+from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption
 from ..verify.isolate import ChildFailed, TimedOut, run_limited
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
@@ -205,10 +206,12 @@ class Progress:
 
 
 def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
-        progress: bool = False, simplifier=None, steps: bool = True) -> dict:
+        progress: bool = False, simplifier=None, steps: bool = True, notes=None) -> dict:
     """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4).
 
     ``steps=False`` runs the Monte Carlo claims only (the report's step lists stay empty).
+    ``notes``: read each quoted label's printed form from this notes file instead of the
+    derivation's quotation (:mod:`.quoted`).
     """
     start = time.perf_counter()
     cache = StepCache(opts.cache)
@@ -226,6 +229,8 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
                     key = case_key(dict(params))
                     tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
                                   _mc_task(d, claim, params, opts)))
+    links, quoted = tasks_and_links(derivations if steps else (), opts, notes)
+    tasks += quoted
     bar = Progress(len(tasks), progress)
 
     def execute(task):
@@ -240,6 +245,7 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
         pool.shutdown(wait=True, cancel_futures=True)
     bar.close()
     cache.save()
+    results.update({(i, "quotes"): v for i, v in links.items()})
     reports = [_report(d, results, opts) for d in derivations]
     summary = {
         "derivations": len(reports),
@@ -280,6 +286,8 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
                 "is_erratum": p["verdict"] == "refuted" and r["verdict"] in ESTABLISHED,
                 "witness": p["witness"], "evaluation": p["evaluation"],
                 "note": step.printed.note})
+    annotate_hand_typed(errata, results.get((d.id, "quotes"), []))
+    errata += quoted_errata(d, results.get((d.id, "quotes"), []), results, steps)
     mc = []
     for claim in d.claims if opts.mc else ():
         for params in claim.cases:
@@ -308,7 +316,10 @@ def errata(report: dict) -> list[dict]:
     for d in report["derivations"]:
         for e in d["errata"]:
             if e["is_erratum"]:
-                out.append({"equation": e["equation"], "derivation": d["id"], "step": e["step"],
+                out.append({"equation": e["equation"], "line": e.get("line"),
+                            "derivation": d["id"], "step": e["step"],
+                            "printed_source": e.get("printed_source"),
+                            "origin": e.get("origin", "hand"),
                             "printed_latex": e["printed_latex"],
                             "corrected_latex": e["corrected_latex"], "verdict": e["verdict"],
                             "witness": e["witness"], "evaluation": e["evaluation"],

@@ -8,6 +8,7 @@ from numerics.samplers import hopfield
 
 from ...model import Claim, Derivation, Printed, Step
 from .symbols import (K, LECTURE, N, T41, configuration_average, hebb, mu, spin_domain, spin_table)
+from .notation import FINITE_INSTANCES
 
 def mattis(table, sigma, m: int) -> sp.Expr:
     """Mattis magnetisation ``m_μ = (1/N) Σ_i ξ_i^μ σ_i`` (1.2.12) of pattern ``m`` (1-based)."""
@@ -131,6 +132,14 @@ DERIVATION = Derivation(
                  "with J_ii >= 0: stated without derivation; not encoded",
         "1.2.13": "projector rule: sgn(λ ξ) = ξ for λ > 0 is immediate, nothing to check",
         "1.2.14": "stability condition ξ_i^1 φ_i(ξ^1) > 0: a definition, studied via 1.3.4",
+    },
+    not_quotable={
+        "1.2.10": FINITE_INSTANCES,
+        "1.2.11": FINITE_INSTANCES,
+        "1.3.6": FINITE_INSTANCES,
+        "1.3.7": FINITE_INSTANCES,
+        "1.3.8": FINITE_INSTANCES,
+        "1.3.9": FINITE_INSTANCES,
     },
 )
 

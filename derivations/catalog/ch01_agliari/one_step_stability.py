@@ -12,6 +12,7 @@ from .symbols import (CROSSTALK_VARIANCE, GAUSSIAN_ERROR_ALPHA, GAUSSIAN_ERROR_F
                       GAUSSIAN_ERROR_LOAD, GAUSSIAN_TAIL, K, LECTURE, M, N, ONE_STEP_ERROR, SIGNAL,
                       T41, a, aligned_field, alpha, b, c, configuration_average, crosstalk_terms,
                       hebb, k, spin_domain, spin_table, v)
+from .notation import FINITE_INSTANCES
 
 _T43, _T33 = spin_table(4, 3), spin_table(3, 3)  # ξ_j^μ of small networks
 _R33 = sp.Add(*crosstalk_terms(_T33)) / 3                                 # R of neuron 0, N=3, K=3
@@ -117,6 +118,13 @@ DERIVATION = Derivation(
                         "the sample is the fraction of flipped neurons"),
     ),
     ranges={N: (2, 7), K: (1, 6)},
+    not_quotable={
+        "1.3.1": "a sign update of a vector of spins (sgn of the local fields): " + FINITE_INSTANCES,
+        "1.3.3": FINITE_INSTANCES,
+        "1.3.4": FINITE_INSTANCES,
+        "1.3.5": ("α ≡ lim K/N defines the load (written lim_{n→∞}); the steps check the error "
+                  "probability at that load: " + FINITE_INSTANCES),
+    },
 )
 
 

@@ -9,6 +9,7 @@ from numerics.samplers import hopfield
 from ...model import Claim, Derivation, Step
 from ...symbolic.spins import XI_FAMILY, Xi
 from .symbols import (K, LECTURE, N, SIGNAL, i, j, mu, sum_over_others)
+from .notation import FINITE_INSTANCES
 
 def _hebb(p, q):
     """``J_pq = (1/N) Σ_μ ξ_p^μ ξ_q^μ`` (1.2.9)."""
@@ -71,6 +72,12 @@ DERIVATION = Derivation(
     ),
     functions=(XI_FAMILY,),
     ranges={N: (2, 5), K: (1, 4), i: (1, 5)},
+    not_quotable={
+        "1.2.15": ("the notes write \\sum_{\\mu}^K (an upper limit without a lower one), which "
+                   "the reader rejects; " + FINITE_INSTANCES),
+        "1.3.2": FINITE_INSTANCES,
+        "1.3.4": FINITE_INSTANCES,
+    },
 )
 
 

@@ -85,4 +85,10 @@ DERIVATION = Derivation(
         "3.0.9": "asymptotic '≍' regime 'T ≤ k^2' (likely k^β): E_test ≍ k^(−βc); a scaling law, "
                  "not an equality",
     },
+    not_quotable={
+        "3.0.3": "continues (3.0.2), whose \\mathbb{P}(i \\neq ie : i \\leq \\ell \\leq T) the "
+                 "reader rejects (an event written with a colon); alone, 3.0.3 has no relation",
+        "3.0.7": "\\mathbb{P}(i > k : 1 \\leq \\ell \\leq T): an event written with a colon, "
+                 "which the reader rejects; the rest is an asymptotic '\\asymp' chain",
+    },
 )

@@ -7,7 +7,9 @@ from hypothesis import strategies as st
 
 from numerics.samplers import sde
 
-from ...model import Claim, Derivation, Printed, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Printed, Quote, Step
+from .notation import CHAPTER
 from ...symbolic.held import held_derivative, over
 
 # Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13) and
@@ -189,6 +191,9 @@ _OU_CLAIMS = (
           control_note=_SQUARE_NOTE),
 )
 
+_IN_LAW = ("an equality in law (z a standard Gaussian), not of values: the steps check its "
+           "mean and variance")
+
 DERIVATION = Derivation(
     id="mallat.ou_solution",
     title="Ornstein–Uhlenbeck SDE: integrating factor, Gaussian transition, stationary law",
@@ -202,6 +207,30 @@ DERIVATION = Derivation(
                           "a convolution over an undefined density"},
     steps=_OU_STEPS,
     claims=_OU_CLAIMS,
+    notation=CHAPTER.merge(Notation(
+        {r"\kappa": _kappa, "x_0": _x0, "x": _x, "z": sp.Symbol("z", real=True),
+         "x_t": sp.Symbol("x_t", real=True), "y_t": sp.Symbol("y_t", real=True)},
+        # the stationary density of 7.2.8 with V = |x|²/2, one coordinate (d = 1)
+        {"p_{st}": sp.Lambda(_x, p_stationary)})),
+    printed_in_notes=(
+        Quote("6.3.5", line=743, latex=r"x_t = e^{-\kappa t} x_0 + \sigma \sqrt{\frac{1 - e^{-2\kappa t}}{2\kappa}} z",
+              unchecked={0: _IN_LAW}),
+        Quote("6.3.12", line=781, latex=r"x_t = e^{-t} x + \sqrt{1 - e^{-2t}} z", unchecked={0: _IN_LAW}),
+        Quote("6.3.13", line=785, latex=r"y_t = x + \sqrt{e^{2t} - 1} z", unchecked={0: _IN_LAW}),
+        Quote("7.2.10", line=1115, latex=r"p_{st}(x) = e^{-|x|^2/2}",
+              note="p_st read as the stationary density e^{-V}/Z of 7.2.8 (V = |x|²/2), in one "
+                   "coordinate: the notes omit 1/Z = (2π)^{-d/2}"),
+    ),
+    not_quotable={
+        "6.3.4": "Itô differentials dy_t, dt, dW_t: the reader would read d y_t as a product "
+                 "(steps ito_drift_y, ito_noise_y check the dt and dW coefficients)",
+        "7.2.11": "a white-noise integral ∫ e^{-(t-τ)} η(τ) dτ: η is a random process with no "
+                  "value at a point (steps mezard_mean, mezard_variance check its law)",
+        "7.2.13": "x(t) = a s(t) + s(t)σ(t) z(t): an equality in law with z(t) a standard "
+                  "Gaussian (step variance_as_ou checks its variance)",
+        "7.2.14": "a system in cases after \\text{s.t.}: the reader reads it as prose (steps "
+                  "integrating_factor, noise_integral check both lines)",
+    },
 )
 
 # ==== section: tweedie (mallat.tweedie) ====
