@@ -33,7 +33,8 @@ class ProofFile:
 
     path: str
     derivation: Derivation
-    lines: dict[str, int]
+    lines: dict[str, int]                       # step id -> line of its opening $$
+    spans: dict[str, tuple[int, int]] = None    # step id -> (first, last) line of its block
 
 
 def is_proof_path(target: str) -> bool:
@@ -65,4 +66,5 @@ def read_proof(path: str, data: bytes | str) -> ProofFile:
         steps=tuple(f.step for f in found), matrices=tuple(decl.matrices),
         functions=tuple(decl.families), ranges=dict(decl.ranges),
         dimensions=dict(decl.dimensions))
-    return ProofFile(path, derivation, {f.step.id: f.line for f in found})
+    return ProofFile(path, derivation, {f.step.id: f.line for f in found},
+                     {f.step.id: (f.line, f.end_line) for f in found})

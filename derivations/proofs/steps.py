@@ -29,8 +29,9 @@ class FileStep:
     """A step and where its block is in the file."""
 
     step: Step
-    line: int                 # file line of the block's first character
+    line: int                 # file line of the block's opening $$
     tag: str | None
+    end_line: int = 0         # file line of its closing $$
 
 
 def normalise_tag(tag: str) -> str:
@@ -123,7 +124,7 @@ def read_steps(path: str, blocks, notation, functions, values) -> list[FileStep]
             domain = {s: values[s] for s in sorted(_symbols(lhs, rhs), key=str) if s in values}
             step = Step(lhs, rhs, block.because or "", tag, name, domain=domain or None,
                         id=step_id)
-            out.append(FileStep(step, block.line, tag))
+            out.append(FileStep(step, block.line, tag, block.line + block.text.count("\n")))
         previous_last = terms[-1]
     if pending is not None:
         raise fail(path, pending.line, pending.column, "expected a relation (=, \\le, \\ge) in "
