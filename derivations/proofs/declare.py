@@ -75,6 +75,10 @@ class _Reader:
     def error(self, node: Node, what: str):
         return fail(self.path, node.line, node.column, what)
 
+    def key_error(self, node: Node, what: str):
+        line, column = node.key or (node.line, node.column)
+        return fail(self.path, line, column, what)
+
     # ------------------------------------------------------------ helpers
     def mapping(self, node: Node, what: str) -> dict[str, Node]:
         if node.kind == "scalar" and node.value is None:
@@ -108,10 +112,10 @@ class _Reader:
     def name(self, key: str, node: Node, kind: str) -> str:
         if not key or key[0] not in NAME_CHARS[:52] or any(c not in NAME_CHARS for c in key) \
                 or len(key) > 40:
-            raise self.error(node, f"expected a {kind} name of letters, digits and underscores "
+            raise self.key_error(node, f"expected a {kind} name of letters, digits and underscores "
                                    f"starting with a letter (e.g. sigma, x_0), got {key!r}")
         if key in self.where:
-            raise self.error(node, f"expected each name declared once, got {key!r} again "
+            raise self.key_error(node, f"expected each name declared once, got {key!r} again "
                                    f"(declared on line {self.where[key].line})")
         self.where[key] = node
         return key
@@ -121,7 +125,7 @@ class _Reader:
         top = self.mapping(self.root, "the front matter")
         for key, node in top.items():
             if key not in SECTIONS:
-                raise self.error(node, f"expected one of the sections {', '.join(SECTIONS)}; "
+                raise self.key_error(node, f"expected one of the sections {', '.join(SECTIONS)}; "
                                        f"got {key!r}")
         for key in ("title", "lecture", "section"):
             if key in top and not (top[key].kind == "scalar" and top[key].value is None):
@@ -336,7 +340,7 @@ class _Reader:
             latex = default_latex(name)
             if latex is None:
                 if name not in bound_explicitly:
-                    raise self.error(self.where[name], f"{name}: expected a LaTeX name for it "
+                    raise self.key_error(self.where[name], f"{name}: expected a LaTeX name for it "
                                      f"under notation: (e.g. '\\hat{{x}}': {name})")
                 continue
             try:
@@ -345,7 +349,7 @@ class _Reader:
                 key = None
             if key is None:
                 if name not in bound_explicitly:
-                    raise self.error(self.where[name], f"{name}: expected a LaTeX name for it "
+                    raise self.key_error(self.where[name], f"{name}: expected a LaTeX name for it "
                                      f"under notation: (e.g. '\\hat{{x}}': {name})")
                 continue
             if key not in keys:

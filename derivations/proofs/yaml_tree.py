@@ -23,6 +23,7 @@ class Node:
     line: int
     column: int
     kind: str            # "map", "list" or "scalar"
+    key: tuple[int, int] | None = None   # where its key is, for a value in a mapping
 
 
 def load(path: str, text: str, first_line: int) -> Node:
@@ -68,8 +69,8 @@ def _convert(path: str, node, loader, first_line: int, depth: int, budget: list)
                 raise fail(path, k.line, k.column, f"expected each key once, got {k.value!r} "
                            f"again (first on line {out[k.value].line})")
             v = _convert(path, value, loader, first_line, depth + 1, budget)
-            out[k.value] = Node(v.value, k.line, k.column, v.kind) if v.kind == "scalar" \
-                and v.value is None else v
+            at = (k.line, k.column) if v.kind == "scalar" and v.value is None else (v.line, v.column)
+            out[k.value] = Node(v.value, *at, v.kind, key=(k.line, k.column))
         return Node(out, line, col, "map")
     if isinstance(node, yaml.SequenceNode):
         return Node([_convert(path, v, loader, first_line, depth + 1, budget) for v in node.value],
