@@ -89,3 +89,15 @@ def test_admissible_points_respect_assumptions_and_ranges(point):
 def test_admissible_points_refuses_an_empty_range():
     with pytest.raises(InvalidOption, match="symbol s"):
         admissible_points([s], ranges={s: (2, 1)})
+
+
+def test_admissible_points_of_a_derivation_file_use_its_ranges():
+    from hypothesis import find
+
+    from derivations.proofs import read_proof
+
+    proof = read_proof("r.derivation.md", "---\nsymbols:\n  u: {range: [2, 3]}\n  k: [integer, "
+                                          "negative]\n---\n$$ u k = k u $$\n")
+    point = find(admissible_points(proof.derivation), lambda p: True)
+    u, k = sorted(point, key=str)[::-1]
+    assert 2 <= point[u] <= 3 and point[k] < 0

@@ -75,3 +75,9 @@ def test_repository_test_paths_hold_no_derivation_files():
     root = Path(__file__).resolve().parents[1]
     found = [p for d in ("tests", "derivations", "numerics") for p in (root / d).rglob("*.derivation.md")]
     assert found == []
+
+
+def test_meaningless_plugin_options_are_usage_errors(run_pytest):
+    out = run_pytest({"good.derivation.md": GOOD}, "--lecturecheck-timeout", "0")
+    assert out.returncode == 4, out.stdout + out.stderr
+    assert "--lecturecheck-timeout=0.0: expected a positive number of seconds" in out.stderr

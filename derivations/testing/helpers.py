@@ -112,12 +112,13 @@ def assert_matches_monte_carlo(sampler: Callable, expected: float, *, statistic:
     return result
 
 
-def admissible_points(symbols: Iterable[sp.Symbol], *, ranges: Mapping | None = None,
-                      max_denominator: int = 29):
+def admissible_points(symbols, *, ranges: Mapping | None = None, max_denominator: int = 29):
     """A hypothesis strategy of ``{symbol: exact value}`` admissible for the symbols'
     assumptions: integers for integer symbols, rationals for real ones (positive > 0,
     nonnegative ≥ 0, negative < 0, nonzero ≠ 0), complex rationals for symbols with no real
-    assumption; ``ranges`` ({symbol: (low, high)}) bounds them.
+    assumption; ``ranges`` ({symbol: (low, high)}) bounds them.  ``symbols`` may also be a
+    :class:`~derivations.model.Derivation` (e.g. one read from a ``*.derivation.md`` file): its
+    steps' scalar symbols, with its declared ranges.
 
     >>> import sympy as sp
     >>> from hypothesis import given
@@ -133,6 +134,17 @@ def admissible_points(symbols: Iterable[sp.Symbol], *, ranges: Mapping | None = 
 
     from ..errors import InvalidOption
 
+    from ..model import Derivation
+
+    if isinstance(symbols, Derivation):
+        d = symbols
+        ranges = {**d.ranges, **dict(ranges or {})}
+        found: set = set()
+        for step in d.steps:
+            for side in (step.lhs, step.rhs):
+                found |= {x for x in getattr(side, "free_symbols", set())
+                          if isinstance(x, sp.Symbol) and x not in d.dimensions}
+        symbols = sorted(found, key=lambda x: x.name)
     ranges = dict(ranges or {})
 
     def rational(lo, hi, exclude_lo=False, exclude_hi=False):

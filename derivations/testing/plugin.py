@@ -31,6 +31,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run seed for derivation files (default 0)")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse meaningless options at start-up (not once per item)."""
+    timeout = config.getoption("lecturecheck_timeout", default=20.0)
+    seed = config.getoption("lecturecheck_seed", default=0)
+    if not (timeout is not None and timeout > 0):
+        raise pytest.UsageError(f"--lecturecheck-timeout={timeout!r}: expected a positive "
+                                "number of seconds")
+    if seed is None or seed < 0:
+        raise pytest.UsageError(f"--lecturecheck-seed={seed!r}: expected a non-negative integer")
+
+
 def pytest_collect_file(parent: pytest.Collector, file_path: Path):
     if file_path.name.endswith(SUFFIX):
         return DerivationFile.from_parent(parent, path=file_path)
