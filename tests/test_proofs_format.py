@@ -131,3 +131,16 @@ def test_no_string_evaluation_in_the_proofs_package():
         for banned in ("eval(", "exec(", "sympify(", "parse_expr(", "yaml.load(", "FullLoader",
                        "UnsafeLoader", "yaml.Loader"):
             assert banned not in src, f"{banned} in {path.name}"
+
+
+def test_integrals_against_a_family_are_prior_integrals_differentiated_under_the_sign():
+    from derivations.symbolic.prior_integral import PriorIntegral
+
+    p = load("---\nsymbols:\n  y: real\n  x: real\nfunctions:\n  p: {family: gaussian_mixture}\n"
+             "  f:\n---\n$$ \\frac{d}{dy} \\int p(x) e^{-(y-x)^2} dx = \\int p(x) 2(x-y) e^{-(y-x)^2} dx $$\n"
+             "$$ \\int f(x) e^{-x^2} dx = \\int e^{-x^2} f(x) dx $$\n")
+    first, second = p.derivation.steps
+    assert isinstance(first.lhs, PriorIntegral) and isinstance(first.rhs, PriorIntegral)
+    assert not first.lhs.has(sp.Derivative)
+    assert isinstance(second.lhs, sp.Integral)          # f has no family: a plain integral
+    assert len(p.derivation.functions) == 1

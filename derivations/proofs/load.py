@@ -57,7 +57,8 @@ def read_proof(path: str, data: bytes | str) -> ProofFile:
     text = source.decode(path, data.encode("utf-8") if isinstance(data, str) else data)
     parts = source.split(path, text)
     decl = declare.read(path, yaml_tree.load(path, parts.front, parts.front_line))
-    found = steps.read_steps(path, parts.blocks, decl.notation, decl.functions, decl.values)
+    found = steps.read_steps(path, parts.blocks, decl.notation, decl.functions, decl.values,
+                             {f.function for f in decl.families})
     did = path if "." in path else path + "."
     derivation = Derivation(
         id=did, title=decl.title or Path(path).name.removesuffix(SUFFIX),

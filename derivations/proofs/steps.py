@@ -43,8 +43,13 @@ def normalise_tag(tag: str) -> str:
     return word[:60].rstrip("_")
 
 
-def read_steps(path: str, blocks, notation, functions, values) -> list[FileStep]:
-    """The steps of ``blocks`` (``InputError`` ``file:line:col`` at the first problem)."""
+def read_steps(path: str, blocks, notation, functions, values, families=()) -> list[FileStep]:
+    """The steps of ``blocks`` (``InputError`` ``file:line:col`` at the first problem).
+
+    ``families`` are the functions declared with a family (a prior density): an integral
+    against one is the engine's :class:`~derivations.symbolic.prior_integral.PriorIntegral`
+    (same meaning as ``sympy.Integral``; worked with linearly, evaluated exactly on Gaussian
+    mixtures), as in the catalog."""
     from ..latex import LatexError, parse_latex
     from ..latex.operators import RELATIONS
 
@@ -95,7 +100,7 @@ def read_steps(path: str, blocks, notation, functions, values) -> list[FileStep]
                            + (" (an approximation is not checked)" if r.approximate else ""))
         for term in chain.terms:
             _check_term(path, block, term, functions)
-        terms = list(chain.terms)
+        terms = [_prior_integrals(t, families) for t in chain.terms]
         names = [r.name for r in chain.relations]
         if relation_name is not None:
             terms.insert(0, previous_last)
@@ -130,6 +135,22 @@ def read_steps(path: str, blocks, notation, functions, values) -> list[FileStep]
         raise fail(path, pending.line, pending.column, "expected a relation (=, \\le, \\ge) in "
                    "this block or a next block starting with '='")
     return out
+
+
+def _prior_integrals(term, families):
+    """Integrals (one variable, with limits) against a function of a family → PriorIntegral."""
+    if not families or not isinstance(term, sp.Basic):
+        return term
+    from ..symbolic.prior_integral import PriorIntegral
+
+    def against_prior(e) -> bool:
+        return isinstance(e, sp.Integral) and len(e.limits) == 1 and len(e.limits[0]) == 3 \
+            and any(app.func in families for app in e.function.atoms(AppliedUndef))
+    term = term.replace(against_prior, lambda e: PriorIntegral(e.function, e.limits[0]))
+    # d/dy ∫ … p(x) dx is taken under the integral sign, as the catalog's sp.diff does (the
+    # held derivative of a concrete mixture instance costs seconds per point to evaluate)
+    return term.replace(lambda e: isinstance(e, sp.Derivative) and e.expr.has(PriorIntegral),
+                        lambda e: e.doit(deep=False))
 
 
 def _at(block: Block, offset: int) -> tuple[int, int]:
