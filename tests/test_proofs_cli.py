@@ -85,22 +85,30 @@ def _small(tmp_path: Path, body: str) -> str:
     return str(path)
 
 
-def test_mixed_ids_and_files_json_has_lines_and_is_byte_identical(tmp_path, env):
+def test_mixed_ids_and_files_in_one_command(tmp_path, env):
     from derivations.registry import all_derivations
 
     catalog_id = min((d for d in all_derivations()), key=lambda d: len(d.steps)).id
+    path = _small(tmp_path, "$$ (x+1)^2 = x^2 + 2x + 1 \\tag{expand} $$\nbecause: square\n")
+    out = _run([SCRIPT, "check", "--json", "--no-mc", catalog_id, path], env)
+    result = json.loads(out.stdout)
+    assert [d["id"] for d in result["derivations"]] == [catalog_id, path], out.stderr
+    assert result["derivations"][1]["verdict"] == "pass"
+    assert all("line" not in s for s in result["derivations"][0]["steps"])
+
+
+def test_file_json_has_lines_tags_witness_and_is_byte_identical(tmp_path, env):
     path = _small(tmp_path, "$$ (x+1)^2 = x^2 + 2x + 1 \\tag{expand} $$\nbecause: square\n\n"
                             "$$ = x^2 + 2x + 2 $$\n")
-    args = [SCRIPT, "check", "--json", "--no-mc", "--no-cache", "--seed", "3", catalog_id, path]
+    args = [SCRIPT, "check", "--json", "--no-cache", "--seed", "3", path]
     first, second = _run(args, env), _run(args, env)
     assert first.returncode == 1 and first.stdout == second.stdout, first.stderr
     result = json.loads(first.stdout)
-    assert [d["id"] for d in result["derivations"]] == [catalog_id, path]
-    steps = result["derivations"][1]["steps"]
+    steps = result["derivations"][0]["steps"]
     assert [(s["id"], s["line"], s["equation"], s["verdict"]) for s in steps] == \
         [("expand", 6, "expand", "proved"), ("line_9", 9, None, "refuted")]
     assert steps[0]["justification"] == "square" and steps[1]["witness"]
-    assert all("line" not in s for s in result["derivations"][0]["steps"])
+    assert steps[1]["difference_latex"] == "-1"
 
 
 def test_a_bad_file_among_good_targets_fails_the_command_before_running(tmp_path, env):
