@@ -20,7 +20,16 @@ from derivations.errors import InputError
 from derivations.proofs import read_proof
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-SEEDS = sorted(p.read_text(encoding="utf-8") for p in EXAMPLES.rglob("*.derivation.md"))
+# the examples, plus one file using every front-matter section (families, values, notation)
+SEEDS = sorted(p.read_text(encoding="utf-8") for p in EXAMPLES.rglob("*.derivation.md")) + [
+    "---\ntitle: all sections\nsymbols:\n  y: real\n  x: real\n  S: {values: [-1, 1]}\n"
+    "  u: {real: true, range: [0, 1]}\n  n: [integer, positive]\nfunctions:\n"
+    "  p: {family: gaussian_mixture}\n  f:\ndimensions:\n  d: [1, 2]\nmatrices:\n"
+    "  C: {shape: [d, d], properties: [spd]}\n  I: {identity: d}\nvectors:\n  v: {size: d}\n"
+    "notation:\n  '\\mathbb{I}': I\n  '\\hat{u}': u\n---\n\n"
+    "$$ \\frac{d}{dy} \\int p(x) e^{-(y-x)^2} dx = \\int p(x) 2(x-y) e^{-(y-x)^2} dx $$\n"
+    "because: under the integral sign\n\n$$ S^2 \\hat{u} $$\n$$ = u \\tag{spin} $$\n\n"
+    "$$ (C + \\mathbb{I}) v = C v + v \\tag{matrix} $$\n$$ \\sum_{n=1}^{3} f(n) \\le 3 f(1) $$\n"]
 NAME = "fuzz.derivation.md"
 POSITION = re.compile(re.escape(NAME) + r":(\d+):(\d+): \S")
 MAX_SECONDS = 10.0
