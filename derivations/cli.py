@@ -241,9 +241,8 @@ def _exit_status(result: dict) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``lecturecheck check``: run steps, printed forms and Monte Carlo claims."""
-    from .run.runner import run
-
     from .proofs import annotate
+    from .run.runner import run
 
     derivations, proofs = _select_with_files(args.command, args.targets)
     result = annotate(run(derivations, _options(args, mc=True), progress=not args.json), proofs)
