@@ -75,8 +75,8 @@ ALPHA = _float_in(lambda v: 0 < v < 1, "a number strictly between 0 and 1")
 
 
 def _targets(p: argparse.ArgumentParser, json_help: str) -> None:
-    p.add_argument("targets", nargs="*", metavar="ID",
-                   help="derivation ids (default: all registered)")
+    p.add_argument("targets", nargs="*", metavar="ID|FILE",
+                   help="derivation ids or *.derivation.md files (default: all registered)")
     p.add_argument("--json", action="store_true", help=json_help)
 
 
@@ -145,21 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
 # ---------------------------------------------------------------- helpers
 
 def _select(command: str, targets: Sequence[str]) -> list:
-    """Derivations named by ``targets`` (ids, duplicates dropped), or all registered."""
-    from .registry import all_derivations, select
+    """Derivations named by ``targets`` (ids and ``*.derivation.md`` files, duplicates dropped),
+    or all registered when there are no targets."""
+    return _select_with_files(command, targets)[0]
+
+
+def _select_with_files(command: str, targets: Sequence[str]) -> tuple[list, list]:
+    """``(derivations in the order given, the files read)``: every file is read first, so a
+    file outside the format fails the command (exit 2) before anything runs."""
+    from .proofs import is_proof_path, load_proof
+    from .registry import all_derivations, get
 
     ids = list(dict.fromkeys(targets))
     known = sorted(d.id for d in all_derivations())
+    proofs = {t: load_proof(t) for t in ids if t not in known and is_proof_path(t)}
     for t in ids:
-        if t in known:
+        if t in known or t in proofs:
             continue
         if t.endswith(".md") or os.sep in t or Path(t).is_file():
-            raise UsageError(f"{command} PATH={t!r}: checking derivations written in a Markdown "
-                             "file is not implemented yet; expected a registered derivation id "
-                             "(see 'lecturecheck list')")
+            raise UsageError(f"{command} PATH={t!r}: expected a registered derivation id "
+                             "(see 'lecturecheck list') or a derivation file named "
+                             "*.derivation.md")
         raise UnknownDerivation(f"{command}: unknown derivation id={t!r}; expected one of: "
                                 + (", ".join(known) if known else "(none registered)"))
-    return select(ids)
+    if not ids:
+        return all_derivations(), []
+    return [proofs[t].derivation if t in proofs else get(t) for t in ids], list(proofs.values())
 
 
 def _options(args: argparse.Namespace, *, mc: bool):
@@ -235,10 +246,11 @@ def _exit_status(result: dict) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``lecturecheck check``: run steps, printed forms and Monte Carlo claims."""
+    from .proofs import annotate
     from .run.runner import run
 
-    derivations = _select(args.command, args.targets)
-    result = run(derivations, _options(args, mc=True), progress=not args.json)
+    derivations, proofs = _select_with_files(args.command, args.targets)
+    result = annotate(run(derivations, _options(args, mc=True), progress=not args.json), proofs)
     if args.json:
         _print_json(result)
     else:
@@ -267,8 +279,11 @@ def format_check(result: dict) -> list[str]:
         if result["options"].get("mc"):
             parts.append(f"Monte Carlo {mc_ok}/{len(d['monte_carlo'])} consistent")
         out.append("          " + " | ".join(parts))
+        if any("line" in s for s in d["steps"]):   # a derivation file: every step, by line
+            from .proofs import format_steps
+            out.extend(format_steps(d))
         for s in d["steps"]:
-            if s["verdict"] == "proved":
+            if s["verdict"] == "proved" or "line" in s:
                 continue
             label = f"({s['equation']})" if s["equation"] else "(unlabelled)"
             line = f"          step {s['id']} {label} {s['verdict']}: {_short(s['method'], 140)}"
