@@ -99,7 +99,7 @@ def assert_matches_monte_carlo(sampler: Callable, expected: float, *, statistic:
     value = float(expected)
     rng = check_generator(seed, "assert_matches_monte_carlo", name)
     est = estimate(sampler, statistic, n, rng)
-    result = compare(est, value, bias=bias, alpha=alpha, max_rel_error=max_rel_error).as_dict()
+    result = compare(est, value, bias=bias, alpha=alpha, target_mdre=max_rel_error).as_dict()
     if result["verdict"] != "consistent":
         mdre = result["min_detectable_rel_error"]
         raise AssertionError(
