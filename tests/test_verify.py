@@ -87,7 +87,7 @@ def test_refuted_with_exact_witness() -> None:
     lhs, rhs = (x + 1) ** 2, x**2 + 1
     r = verify(lhs, rhs)
     assert r.verdict == "refuted"
-    assert r.evaluation["recheck"] == "exact"
+    assert r.evaluation["recheck"] == "exact rational arithmetic"
     pt = exact_point(r.witness)
     assert set(pt) == {"x"} and pt["x"].is_Rational
     assert (lhs - rhs).subs(x, pt["x"]) != 0  # exact rational arithmetic
@@ -145,15 +145,20 @@ def test_false_inequality_refuted_inside_unit_interval(lhs, rel, rhs) -> None:
 
 def test_sampled_matrices_have_declared_structure() -> None:
     rng = random.Random(3)
-    for _ in range(5):
+    dets, sizes = set(), set()
+    for _ in range(12):
         pt = draw_point(MATRICES, [Q + A + S], rng)
         q, spd, sym = pt[Q], pt[A], pt[S]
         k = pt[n]
-        assert k in (2, 3) and q.shape == (k, k)
+        sizes.add(int(k))
+        dets.add(q.det())
+        assert 2 <= k <= 6 and q.shape == (k, k)  # declared (2, 3), extended upwards
         assert q.T * q == sp.eye(k)  # exactly orthogonal
         assert spd == spd.T and sym == sym.T
         assert all(v.is_Rational for v in list(q) + list(spd) + list(sym))
         assert spd.is_positive_definite
+    assert dets == {1, -1}, "orthogonal draws must include reflections (det = -1)"
+    assert max(sizes) > 3, "dimensions must go beyond the declared ones"
 
 
 @pytest.mark.parametrize("lhs, rhs, rel, verdicts", [

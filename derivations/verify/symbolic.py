@@ -1,9 +1,11 @@
 """The symbolic half of the verdict ladder: sound rewritings that try to reduce a difference to 0."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import sympy as sp
+
+from ..symbolic.matrices import matrix_zero
 
 
 def _combine_integrals(expr):
@@ -27,6 +29,10 @@ def _combine_integrals(expr):
     return sp.Add(*rest, *merged)
 
 
+def _has_matrix_symbols(e) -> bool:
+    return isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase) and bool(e.atoms(sp.MatrixSymbol))
+
+
 def _is_zero(e) -> bool:
     if isinstance(e, sp.MatrixBase):
         return all(_is_zero(x) for x in e)
@@ -35,8 +41,17 @@ def _is_zero(e) -> bool:
     return e == 0 or getattr(e, "is_zero", None) is True
 
 
-def default_simplify(diff):
-    """Try a few sound rewritings in order of cost; return the simplest form reached."""
+def default_simplify(diff, matrices: Mapping | None = None):
+    """Try a few sound rewritings in order of cost; return the simplest form reached.
+
+    ``matrices`` (matrix symbol -> declared properties) lets the matrix canonicaliser use
+    symmetry and orthogonality (:mod:`derivations.symbolic.matrices`)."""
+    if matrices is not None and _has_matrix_symbols(diff):
+        try:
+            if matrix_zero(diff, matrices):
+                return sp.ZeroMatrix(*diff.shape) if isinstance(diff, sp.MatrixExpr) else sp.S.Zero
+        except Exception:  # noqa: BLE001 - an unsupported form: the generic rewritings below
+            pass
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
         for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
                         lambda e: sp.simplify(sp.expand(e.doit()))):
@@ -45,7 +60,7 @@ def default_simplify(diff):
                 return sp.ZeroMatrix(*diff.shape)
         return r
     if isinstance(diff, sp.MatrixBase):
-        return diff.applyfunc(default_simplify)
+        return diff.applyfunc(lambda e: default_simplify(e, matrices))
     best = diff
     attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
