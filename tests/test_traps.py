@@ -12,6 +12,8 @@ import sympy as sp
 
 from derivations.model import Derivation, Matrix
 from derivations.verify import verify_relation
+from derivations.verify.ladder import CORROBORATION
+from derivations.verify.numeric import MIN_POINTS
 
 ESTABLISHED = ("proved", "exhaustive", "numeric")
 R = sp.Rational
@@ -160,7 +162,8 @@ def test_true_identity_verified(name, lhs, rhs, rel, derivation) -> None:
     ev = r.evidence
     assert ev is not None and ev["precision"] >= 30, r
     points = sum(ev["points"].values())
-    assert points >= 32 or ev["points"].get("constant"), f"{name}: only {points} points: {ev}"
+    needed = MIN_POINTS if r.verdict == "numeric" else CORROBORATION
+    assert points >= needed or ev["points"].get("constant"), f"{name}: only {points} points: {ev}"
 
 
 def test_corpus_size() -> None:

@@ -77,7 +77,17 @@ def default_simplify(diff, matrices: Mapping | None = None):
     return best
 
 
+def _matrix_calculus(e):
+    """Derivatives with respect to a matrix carried out by SymPy's matrix calculus (the
+    symbolic half's claim; the numeric half checks it elementwise, independently)."""
+    if not isinstance(e, sp.Basic):
+        return e
+    return e.replace(lambda x: isinstance(x, sp.Derivative) and
+                     any(isinstance(v, sp.MatrixSymbol) for v in x.variables), lambda x: x.doit())
+
+
 def _symbolic(lhs, rhs, relation, simplifier):
+    lhs, rhs = _matrix_calculus(lhs), _matrix_calculus(rhs)
     diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
     reduced = simplifier(diff)
     if relation == "=":
