@@ -136,7 +136,7 @@ def _generator(b, props):
     if isinstance(b, sp.MatAdd):
         gens = set()
         for t in b.args:
-            c, f = _factors(t, props)
+            _, f = _factors(t, props)
             if not f:  # c·I
                 continue
             if len({x for x, _ in f}) != 1 or not isinstance(f[0][0], sp.MatrixSymbol):

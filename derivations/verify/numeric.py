@@ -1,9 +1,9 @@
 """The numeric half of the verdict ladder: both sides at many admissible points, high precision.
 
-Independent of the symbolic half.  Each side is turned into an evaluator once per step —
-``lambdify(..., "mpmath")`` for plain scalar expressions (cheap: many points), SymPy
-substitution + ``evalf`` otherwise (matrices multiplied out, integrals by quadrature, sums
-term by term) — and evaluated at special and random points (:mod:`.points`).
+Independent of the symbolic half.  Each side is turned into an evaluator once per step
+(:mod:`.evaluate`: lambdified scalars and mpmath matrices are cheap, SymPy's route for
+integrals, limits and derivatives is not) and evaluated at special and random points
+(:mod:`.points`).
 
 What a point tells (DESIGN §2):
 
@@ -20,293 +20,22 @@ from __future__ import annotations
 import itertools
 import random
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import mpmath
 import sympy as sp
-from sympy.core.evalf import dps_to_prec
-from sympy.matrices.exceptions import NonInvertibleMatrixError
 
 from ..model import Derivation
-from .mp_eval import MatrixEvaluator, supported
+from .evaluate import (PRECISION, Lambdified, Substituted, Undefined, Unevaluable, _held_forms,
+                       evaluator)
 from .points import as_expr, describe, draw_point, explicit, plan, substitute
 
-PRECISION = 30  # digits of the independent evaluation (DESIGN: >= 30)
 MAX_PRECISION = 240  # disagreements are re-evaluated at 2x, 4x, … up to this many digits
 CONFIRM_PRECISION = 100  # digits of SymPy's evalf when it re-checks a witness
 MIN_POINTS = 32  # agreeing points needed for a `numeric` verdict
-FAST_POINTS = (24, 40)  # (special, random) points for lambdified scalar and matrix steps
+FAST_POINTS = (24, 40)  # (special, random) points for lambdified scalar steps
+MATRIX_POINTS = (12, 20)  # (special, random) points for mpmath-matrix steps (d up to 6)
 MAX_EXHAUSTIVE = 1 << 16
-
-
-class Undefined(Exception):
-    """A side is undefined (pole, divergence, nan) at the point."""
-
-
-class Unevaluable(Exception):
-    """A side cannot be evaluated here at all (unevaluated form left): no evidence either way."""
-
-
-# ---------------------------------------------------------------- evaluators
-
-def _held_forms(e, matrices: bool = True) -> bool:
-    """Forms only the SymPy route evaluates (and, with ``matrices``, any matrix)."""
-    from sympy.concrete.expr_with_limits import ExprWithLimits
-    from sympy.core.function import AppliedUndef
-    from sympy.stats.rv import RandomSymbol
-
-    held = (ExprWithLimits, sp.Limit, sp.Subs, sp.Derivative, AppliedUndef, RandomSymbol)
-    if any(isinstance(a, held) for a in sp.preorder_traversal(e)):
-        return True
-    return matrices and (bool(e.atoms(sp.MatrixSymbol, sp.MatrixExpr)) or
-                         any(isinstance(a, sp.MatrixBase) for a in sp.preorder_traversal(e)))
-
-
-def _to_mp(v: sp.Expr, dps: int):
-    return v._to_mpmath(dps_to_prec(dps + 10))
-
-
-def _as_values(out) -> tuple:
-    """An evaluated side as a tuple of mpmath numbers; Undefined for nan/infinities."""
-    vals = tuple(out) if isinstance(out, (list, tuple)) else (out,)
-    res = []
-    for v in vals:
-        v = mpmath.mpmathify(v)
-        if mpmath.isnan(v) or mpmath.isinf(v):
-            raise Undefined(str(v))
-        res.append(v)
-    return tuple(res)
-
-
-class Lambdified:
-    """A plain scalar side, ``lambdify``-ed once to mpmath (the route for many points)."""
-
-    route = "lambdify-mpmath"
-
-    def __init__(self, expr, symbols) -> None:
-        self.symbols = symbols
-        self.expr = expr
-        self.fn = sp.lambdify(symbols, expr, modules="mpmath")
-        self._terms = None
-
-    def cancels(self, point: Mapping, dps: int, value: tuple) -> bool:
-        """The value is lost in cancellation: a sum whose terms are 10^(dps-5) times larger
-        (1 - tanh(x)^2 at x = 1000 is 0 to any precision below ~870 digits)."""
-        if not isinstance(self.expr, sp.Add):
-            return False
-        if self._terms is None:
-            self._terms = [sp.lambdify(self.symbols, t, modules="mpmath") for t in self.expr.args]
-        with mpmath.workdps(dps):
-            args = [_to_mp(point[s], dps) for s in self.symbols]
-            try:
-                big = max(abs(mpmath.mpmathify(t(*args))) for t in self._terms)
-            except Exception:  # noqa: BLE001 - a term undefined alone: no verdict on noise
-                return False
-            return bool(big > abs(value[0]) * mpmath.mpf(10) ** (dps - 5))
-
-    def __call__(self, point: Mapping, dps: int) -> tuple:
-        with mpmath.workdps(dps):
-            args = [_to_mp(point[s], dps) for s in self.symbols]
-            try:
-                return _as_values(self.fn(*args))
-            except (ZeroDivisionError, ValueError, OverflowError) as exc:
-                raise Undefined(f"{type(exc).__name__}: {exc}") from exc
-            except (TypeError, AttributeError, NameError) as exc:  # e.g. a comparison of complex
-                raise Unevaluable(f"{type(exc).__name__}: {exc}") from exc
-
-
-class Substituted:
-    """A side evaluated by substitution, concrete matrices multiplied out, then ``evalf``."""
-
-    route = "sympy-evalf"
-
-    def __init__(self, expr) -> None:
-        self.expr = expr
-
-    def __call__(self, point: Mapping, dps: int) -> tuple:
-        try:
-            value = _evaluate(self.expr, point, dps)
-        except (ZeroDivisionError, NonInvertibleMatrixError) as exc:
-            raise Undefined(f"{type(exc).__name__}: {exc}") from exc
-        except (TypeError, AttributeError, NotImplementedError, ValueError) as exc:
-            raise Unevaluable(f"{type(exc).__name__}: {exc}") from exc
-        vals = list(value) if isinstance(value, sp.MatrixBase) else [value]
-        if any(v.has(sp.zoo, sp.oo, -sp.oo, sp.nan) for v in vals):
-            raise Undefined(str(value))
-        if not all(v.is_number and _evaluated(v) for v in vals):
-            raise Unevaluable(f"left unevaluated: {str(value)[:80]}")
-        with mpmath.workdps(dps):
-            return _as_values([_to_mp(sp.N(v, dps), dps) for v in vals])
-
-
-class MatrixRoute(MatrixEvaluator):
-    """A matrix step (algebra, traces, determinants) evaluated in mpmath matrices."""
-
-    def __call__(self, point: Mapping, dps: int) -> tuple:
-        try:
-            return _as_values(self.values(point, dps))
-        except (ZeroDivisionError, ValueError, OverflowError) as exc:
-            raise Undefined(f"{type(exc).__name__}: {exc}") from exc
-        except (TypeError, AttributeError, KeyError, NameError) as exc:
-            raise Unevaluable(f"{type(exc).__name__}: {exc}") from exc
-
-
-def _evaluated(v) -> bool:
-    return not v.has(sp.Integral, sp.Derivative, sp.Sum, sp.Limit, sp.Subs)
-
-
-def evaluator(expr, symbols) -> Callable:
-    expr = as_expr(expr)
-    if not _held_forms(expr):
-        try:
-            return Lambdified(expr, symbols)
-        except Exception:  # noqa: BLE001 - a form lambdify cannot print: the SymPy route
-            pass
-    if not _held_forms(expr, matrices=False) and supported(expr):
-        return MatrixRoute(expr, symbols)
-    return Substituted(expr)
-
-
-def _evaluate(expr, point, prec):
-    """A side at a point: concrete matrices multiplied out, limits taken, then evalf.
-
-    Integrals and concrete sums go straight to evalf (mpmath quadrature / term summation):
-    ``doit`` on them can start a symbolic integration or summation that never ends.  Only if
-    evalf leaves something unevaluated is ``doit`` tried.
-    """
-    expr = _numeric_derivatives(as_expr(expr), point, prec)
-    value = explicit(substitute(expr, point))
-    value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
-    value = value.replace(lambda e: _is_integral(e) and not e.free_symbols, lambda e: _integral_value(e, prec))
-    out = _n(value, prec)
-    if not _done(out) and hasattr(value, "doit"):
-        out = _n(value.doit(integrals=False), prec)
-    return out
-
-
-def _scalar_derivative(e) -> bool:
-    return isinstance(e, sp.Derivative) and len(e.variable_count) == 1 and \
-        isinstance(e.variable_count[0][0], sp.Symbol) and not e.expr.has(sp.MatrixSymbol)
-
-
-def _numeric_derivatives(expr, point, prec):
-    """Derivatives in one scalar variable, by mpmath's numerical differentiation of the
-    evaluated function (never by SymPy's symbolic ``diff``: the numeric half stays independent).
-    ``Subs(Derivative(f(v), v), v, a)`` (a held derivative) is differentiated at ``a``."""
-    def at_subs(e):
-        (v,), (a,) = e.variables, e.point
-        return _diff_value(e.expr, v, a, point, prec)
-
-    expr = expr.replace(lambda e: isinstance(e, sp.Subs) and len(e.variables) == 1 and
-                        _scalar_derivative(e.expr) and e.expr.variables[0] == e.variables[0],
-                        at_subs)
-    return expr.replace(lambda e: _scalar_derivative(e) and e.variables[0] in point,
-                        lambda e: _diff_value(e, e.variables[0], e.variables[0], point, prec))
-
-
-def _diff_value(d, v, at, point, prec):
-    (var, order), = d.variable_count
-    where = {k: val for k, val in point.items() if k != var}
-    x0 = as_expr(at).xreplace({k: val for k, val in point.items() if isinstance(k, sp.Symbol)})
-
-    def f(t):
-        dps = mpmath.mp.dps
-        value = _evaluate(d.expr, {**where, var: sp.Float(t, dps) if mpmath.im(t) == 0 else
-                                   sp.Float(mpmath.re(t), dps) + sp.I * sp.Float(mpmath.im(t), dps)}, dps)
-        if isinstance(value, sp.MatrixBase) or not (value.is_number and _evaluated(value)) or \
-                value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-            raise Undefined(f"derivative: the function is undefined near {x0}: {value}")
-        return value._to_mpmath(mpmath.mp.prec)
-
-    with mpmath.workdps(prec):
-        out = mpmath.diff(f, _to_mp(sp.N(x0, prec + 10), prec), order)
-    return sp.Float(out, prec) if mpmath.im(out) == 0 else \
-        sp.Float(mpmath.re(out), prec) + sp.I * sp.Float(mpmath.im(out), prec)
-
-
-def _done(x) -> bool:
-    vals = list(x) if isinstance(x, sp.MatrixBase) else [x]
-    return all(v.is_number and _evaluated(v) for v in vals)
-
-
-def _quad(integral, prec):
-    """A closed definite integral by mpmath quadrature at ``prec`` digits (much faster than
-    ``Integral.evalf``); falls back to evalf if the integrand cannot be translated."""
-    try:
-        with mpmath.workdps(prec + 10):
-            if len(integral.limits) == 1 and len(integral.limits[0]) == 3:
-                x, a, b = integral.limits[0]
-                f = sp.lambdify(x, integral.function, modules="mpmath")
-                value = _converged_quad(f, _mp_limit(a), _mp_limit(b), prec)
-            else:
-                value = sp.lambdify([], integral, modules="mpmath")()
-        value = mpmath.mpmathify(value)
-        if mpmath.isinf(value) and mpmath.im(value) == 0:
-            return sp.oo if value > 0 else -sp.oo  # a divergent integral is evidence too
-        if not mpmath.isfinite(value):
-            return integral
-        return sp.Float(value, prec) if mpmath.im(value) == 0 else \
-            sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
-    except Undefined:
-        raise
-    except Exception:  # noqa: BLE001 - fall back to sympy's own evalf of the integral
-        return integral
-
-
-def _converged_quad(f, a, b, prec):
-    """mpmath quadrature that says when it does not converge (a divergent integral is
-    undefined, which beside a finite other side is a witness).  A node on a pole is avoided
-    by splitting the interval there."""
-    cuts = [a, b]
-    for attempt in range(2):
-        try:
-            value, err = mpmath.quad(f, cuts, error=True)
-            break
-        except ZeroDivisionError:
-            mid = (a + b) / 2 if mpmath.isfinite(a) and mpmath.isfinite(b) else mpmath.mpf(0)
-            cuts = [a, mid, b]
-    else:
-        raise Undefined("the integrand is undefined inside the interval of integration")
-    # mpmath's estimate is crude: when it is large, the value is recomputed at twice the
-    # precision; a divergent integral's value runs away, a convergent one's stays put
-    if mpmath.isfinite(value) and err >= mpmath.mpf("0.01"):
-        with mpmath.workdps(2 * prec):
-            again = mpmath.quad(f, cuts)
-        if abs(again - value) <= abs(again) * mpmath.mpf(10) ** (-(prec // 3)):
-            return value
-    if not mpmath.isfinite(value) or err >= mpmath.mpf("0.01"):
-        raise Undefined(f"quadrature does not converge (value {mpmath.nstr(value, 5)}, "
-                        f"error estimate {mpmath.nstr(err, 3)}): divergent integral")
-    return value
-
-
-def _is_integral(e) -> bool:
-    """sympy Integrals and other integrals with limits (AddWithLimits that are not Sums)."""
-    from sympy.concrete.expr_with_limits import AddWithLimits
-
-    return isinstance(e, sp.Integral) or (isinstance(e, AddWithLimits) and not isinstance(e, sp.Sum))
-
-
-def _integral_value(e, prec):
-    """sympy Integrals go to mpmath quadrature; an integral class with its own evalf (e.g. a
-    closed form for a family of priors) is asked first, quadrature only if it has no answer."""
-    if not isinstance(e, sp.Integral):
-        own = e.evalf(prec)
-        if own.is_number and not own.has(sp.zoo, sp.nan) and _evaluated(own):
-            return own
-    return _quad(e, prec)
-
-
-def _mp_limit(v):
-    if v == sp.oo:
-        return mpmath.inf
-    if v == -sp.oo:
-        return -mpmath.inf
-    return mpmath.mpmathify(sp.N(v, mpmath.mp.dps))
-
-
-def _n(value, prec):
-    return value.evalf(prec) if isinstance(value, sp.MatrixBase) else sp.N(value, prec)
 
 
 # ---------------------------------------------------------------- comparing values
@@ -459,13 +188,13 @@ def recheck(lhs, rhs, point, relation, tol, s: Settled) -> tuple[bool, str]:
         undefined_side = lhs if isinstance(s.lhs, Exception) else rhs
         other = rhs if undefined_side is lhs else lhs
         try:
-            Substituted(other)(point, CONFIRM_PRECISION)
+            Substituted(other)(point, 2 * PRECISION)
         except (Undefined, Unevaluable):
             return False, ""
         try:
-            Substituted(undefined_side)(point, CONFIRM_PRECISION)
+            Substituted(undefined_side)(point, 2 * PRECISION)
         except Undefined as exc:
-            return True, f"SymPy evalf at {CONFIRM_PRECISION} digits: one side finite, the other undefined ({exc})"
+            return True, f"SymPy evalf at {2 * PRECISION} digits: one side finite, the other undefined ({exc})"
         except Unevaluable:
             return True, "one side finite; the other cannot be evaluated there by SymPy either"
         return False, ""
@@ -497,7 +226,7 @@ class NumericOutcome:
     evidence: dict = field(default_factory=dict)
 
 
-def _symbols(derivation, exprs, domain) -> list:
+def _symbols(exprs) -> list:
     """Free scalar symbols of the sides, in a stable order (the evaluators' arguments)."""
     free = set()
     for e in exprs:
@@ -509,7 +238,7 @@ def _has_functions(derivation, exprs) -> bool:
     return any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
 
 
-def _points(derivation, exprs, rng, constraints, domain, fast: bool, points: int):
+def _points(derivation, exprs, rng, constraints, domain, route: str, points: int):
     """``(kind, point)`` to try, and whether they cover a finite domain exhaustively."""
     if domain:
         keys = list(domain)
@@ -526,7 +255,8 @@ def _points(derivation, exprs, rng, constraints, domain, fast: bool, points: int
     constant = not any(as_expr(e).free_symbols for e in exprs) and not _has_functions(derivation, exprs)
     if constant:
         return iter([("constant", {})]), False, 1
-    specials, randoms = FAST_POINTS if fast else (points // 2, points - points // 2)
+    specials, randoms = {"lambdify-mpmath": FAST_POINTS, "mpmath-matrix": MATRIX_POINTS}.get(
+        route, (points // 2, points - points // 2))
     return plan(derivation, exprs, rng, constraints, specials=specials, randoms=randoms), False, None
 
 
@@ -542,10 +272,11 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
     """
     rng = random.Random(seed)
     exprs = [as_expr(lhs), as_expr(rhs)]
-    symbols = _symbols(derivation, exprs, domain)
+    symbols = _symbols(exprs)
     fl, fr = evaluator(exprs[0], symbols), evaluator(exprs[1], symbols)
-    fast = not isinstance(fl, Substituted) and not isinstance(fr, Substituted)
-    queue, exhaustive, total = _points(derivation, exprs, rng, constraints, domain, fast, points)
+    routes = {fl.route, fr.route} - {Lambdified.route}
+    route = routes.pop() if len(routes) == 1 else (Lambdified.route if not routes else Substituted.route)
+    queue, exhaustive, total = _points(derivation, exprs, rng, constraints, domain, route, points)
     counts = {"special": 0, "random": 0, "exhaustive": 0, "constant": 0}
     skipped = removable = 0
     max_dps = PRECISION
@@ -600,8 +331,8 @@ def _top_up(derivation, exprs, rng, constraints, counts, points):
 def _evidence(counts, skipped, removable, dps, fl, fr) -> dict:
     route = fl.route if fl.route == fr.route else f"{fl.route} / {fr.route}"
     ev = {k: v for k, v in counts.items() if v or k in ("special", "random")}
-    return dict(points=ev, skipped=skipped, removable_singularities=removable,
-                precision=PRECISION, max_precision=dps, route=route)
+    return {"points": ev, "skipped": skipped, "removable_singularities": removable,
+            "precision": PRECISION, "max_precision": dps, "route": route}
 
 
 def enough(outcome: NumericOutcome) -> bool:

@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping
 import sympy as sp
 
 from ..model import Derivation, Matrix
-from ..symbolic.build import as_expr
+from ..symbolic.build import as_expr  # re-exported: derivations.verify.as_expr
 
 R = sp.Rational
 _DENOMS = (7, 11, 13, 16, 17, 19, 23, 29)
@@ -372,5 +372,3 @@ def explicit(expr):
     rebuilt = expr.func(*args)
     return rebuilt.doit(integrals=False) if hasattr(rebuilt, "doit") else rebuilt
 
-
-as_expr = as_expr  # re-exported (``derivations.verify.as_expr``)
