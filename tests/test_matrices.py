@@ -75,7 +75,7 @@ DERIVATION = Derivation("test.canon", "matrix identities", "test", "0", (), (),
 def test_verify_relation_proves_with_declared_properties(name, lhs, rhs) -> None:
     r = verify_relation(DERIVATION, lhs, rhs, seed=3, timeout=30)
     assert r.verdict == "proved", (name, r)
-    assert sum(r.evidence["points"].values()) >= 32, r.evidence
+    assert r.evidence["points"]["special"] >= 4 and r.evidence["points"]["random"] >= 4, r.evidence
 
 
 def test_explicit_matrices_accepted() -> None:

@@ -34,7 +34,8 @@ MAX_PRECISION = 240  # disagreements are re-evaluated at 2x, 4x, … up to this 
 CONFIRM_PRECISION = 100  # digits of SymPy's evalf when it re-checks a witness
 MIN_POINTS = 32  # agreeing points needed for a `numeric` verdict
 FAST_POINTS = (24, 40)  # (special, random) points for lambdified scalar steps
-MATRIX_POINTS = (12, 20)  # (special, random) points for mpmath-matrix steps (d up to 6)
+MATRIX_POINTS = (12, 20)  # (special, random) points for mpmath-matrix steps (d up to 6) …
+MATRIX_CORROBORATION = (4, 4)  # … and when fewer are asked for (a proof's corroboration)
 MAX_EXHAUSTIVE = 1 << 16
 
 
@@ -255,7 +256,8 @@ def _points(derivation, exprs, rng, constraints, domain, route: str, points: int
     constant = not any(as_expr(e).free_symbols for e in exprs) and not _has_functions(derivation, exprs)
     if constant:
         return iter([("constant", {})]), False, 1
-    specials, randoms = {"lambdify-mpmath": FAST_POINTS, "mpmath-matrix": MATRIX_POINTS}.get(
+    matrix = MATRIX_POINTS if points >= MIN_POINTS else MATRIX_CORROBORATION
+    specials, randoms = {"lambdify-mpmath": FAST_POINTS, "mpmath-matrix": matrix}.get(
         route, (points // 2, points - points // 2))
     return plan(derivation, exprs, rng, constraints, specials=specials, randoms=randoms), False, None
 
@@ -267,8 +269,9 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
     finite domain); stop at the first confirmed witness.
 
     ``points``: agreeing points wanted when a side must go through SymPy's slow route
-    (integrals, limits, held derivatives); the cheap routes (lambdified scalars, mpmath
-    matrices) always plan FAST_POINTS, and skipped points are replaced.
+    (integrals, limits, held derivatives); lambdified scalars always plan FAST_POINTS, mpmath
+    matrices MATRIX_POINTS (MATRIX_CORROBORATION when fewer than MIN_POINTS are asked for);
+    skipped points are replaced.
     """
     rng = random.Random(seed)
     exprs = [as_expr(lhs), as_expr(rhs)]

@@ -29,6 +29,18 @@ def _combine_integrals(expr):
     return sp.Add(*rest, *merged)
 
 
+def _canonical_zero(e, matrices):
+    """Zero when the matrix canonical form (declared properties used) is zero; ``e`` otherwise."""
+    if matrices is None or not _has_matrix_symbols(e):
+        return e
+    try:
+        if matrix_zero(e, matrices):
+            return sp.ZeroMatrix(*e.shape) if isinstance(e, sp.MatrixExpr) else sp.S.Zero
+    except Exception:  # noqa: BLE001 - an unsupported form: the other rewritings go on
+        pass
+    return e
+
+
 def _has_matrix_symbols(e) -> bool:
     return isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase) and bool(e.atoms(sp.MatrixSymbol))
 
@@ -46,14 +58,9 @@ def default_simplify(diff, matrices: Mapping | None = None):
 
     ``matrices`` (matrix symbol -> declared properties) lets the matrix canonicaliser use
     symmetry and orthogonality (:mod:`derivations.symbolic.matrices`)."""
-    if matrices is not None and _has_matrix_symbols(diff):
-        try:
-            if matrix_zero(diff, matrices):
-                return sp.ZeroMatrix(*diff.shape) if isinstance(diff, sp.MatrixExpr) else sp.S.Zero
-        except Exception:  # noqa: BLE001 - an unsupported form: the generic rewritings below
-            pass
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
         for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                        lambda e: _canonical_zero(e, matrices),
                         lambda e: sp.simplify(sp.expand(e.doit()))):
             r = attempt(diff)
             if _is_zero(r):
@@ -62,7 +69,8 @@ def default_simplify(diff, matrices: Mapping | None = None):
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(lambda e: default_simplify(e, matrices))
     best = diff
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                lambda e: _canonical_zero(e, matrices)]
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
         attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
                      lambda e: sp.simplify(e.rewrite(sp.exp)),
