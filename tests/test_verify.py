@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 
 import numpy as np
@@ -50,9 +51,22 @@ def verify(lhs, rhs, relation="=", derivation=SCALARS, **kw):
     return verify_relation(derivation, lhs, rhs, relation, seed=kw.pop("seed", 0), **kw)
 
 
+def _number(text: str) -> sp.Expr:
+    """An exact witness value ('-11/50', '1 + 4*I', '-73/2000 - 190*I/17') — rationals only,
+    never sympify."""
+    if "I" not in text:
+        return sp.Rational(text)
+    parts = re.split(r" ([+-]) ", text)
+    re_part, sign, im_part = (parts if len(parts) == 3 else ("0", "+", parts[0]))
+    im_text = im_part.replace("*I", "").replace("I", "")
+    im_text = {"": "1", "-": "-1"}.get(im_text, im_text)
+    im_text = ("1" + im_text) if im_text.startswith("/") else im_text.replace("-/", "-1/")
+    return sp.Rational(re_part) + sp.I * sp.Rational(im_text) * (-1 if sign == "-" else 1)
+
+
 def exact_point(witness: dict) -> dict:
     """Parse a JSON witness back into exact sympy values keyed by symbol name."""
-    return {k: sp.sympify(v, rational=True) for k, v in witness.items()}
+    return {k: _number(v) for k, v in witness.items() if isinstance(v, str)}
 
 
 # ---------------------------------------------------------------- the ladder
@@ -87,7 +101,7 @@ def test_refuted_with_exact_witness() -> None:
     lhs, rhs = (x + 1) ** 2, x**2 + 1
     r = verify(lhs, rhs)
     assert r.verdict == "refuted"
-    assert r.evaluation["recheck"] == "exact"
+    assert r.evaluation["recheck"] == "exact rational arithmetic"
     pt = exact_point(r.witness)
     assert set(pt) == {"x"} and pt["x"].is_Rational
     assert (lhs - rhs).subs(x, pt["x"]) != 0  # exact rational arithmetic
@@ -145,15 +159,20 @@ def test_false_inequality_refuted_inside_unit_interval(lhs, rel, rhs) -> None:
 
 def test_sampled_matrices_have_declared_structure() -> None:
     rng = random.Random(3)
-    for _ in range(5):
+    dets, sizes = set(), set()
+    for _ in range(12):
         pt = draw_point(MATRICES, [Q + A + S], rng)
         q, spd, sym = pt[Q], pt[A], pt[S]
         k = pt[n]
-        assert k in (2, 3) and q.shape == (k, k)
+        sizes.add(int(k))
+        dets.add(q.det())
+        assert 2 <= k <= 6 and q.shape == (k, k)  # declared (2, 3), extended upwards
         assert q.T * q == sp.eye(k)  # exactly orthogonal
         assert spd == spd.T and sym == sym.T
         assert all(v.is_Rational for v in list(q) + list(spd) + list(sym))
         assert spd.is_positive_definite
+    assert dets == {1, -1}, "orthogonal draws must include reflections (det = -1)"
+    assert max(sizes) > 3, "dimensions must go beyond the declared ones"
 
 
 @pytest.mark.parametrize("lhs, rhs, rel, verdicts", [
@@ -331,3 +350,79 @@ def test_testing_module_doctests() -> None:
 
     result = doctest.testmod(derivations.testing.assertions)
     assert result.attempted > 0 and result.failed == 0, result
+
+
+# ---------------------------------------------------------------- trust (issue 7)
+
+def test_evidence_in_json(demo_runs) -> None:
+    (d,) = demo_runs[0]["derivations"]
+    for s in d["steps"]:
+        ev = s["evidence"]
+        assert ev["precision"] >= 30 and ev["skipped"] >= 0, ev
+        assert ev["points"]["special"] > 0 and ev["points"]["random"] > 0, ev
+        assert sum(ev["points"].values()) >= 32, ev  # lambdified: the full plan
+
+
+def test_numeric_needs_many_points() -> None:
+    r = verify(sp.sin(x) ** 2 + sp.cos(x) ** 2, 1, simplifier=lambda e: e)
+    assert r.verdict == "numeric" and sum(r.evidence["points"].values()) >= 32, r
+
+
+def test_undefined_beside_finite_is_a_witness() -> None:
+    t = sp.Symbol("t", real=True)
+    r = verify(sp.Integral(t ** x, (t, 0, 1)), 1 / (x + 1))
+    assert r.verdict == "refuted", r
+    assert r.evaluation["relative_difference"] == "inf" or float(r.evaluation["relative_difference"]) > 0
+
+
+def test_removable_singularity_is_not_a_witness() -> None:
+    r = verify(sp.sin(x) / x, sp.sinc(x))
+    assert r.verdict in ESTABLISHED, r
+
+
+def test_no_absolute_floor() -> None:
+    r = verify(3 * sp.exp(-100 - x ** 2), sp.exp(-100 - x ** 2))
+    assert r.verdict == "refuted", r
+
+
+def test_verify_relation_never_raises() -> None:
+    r = verify(sp.Matrix([[x]]), sp.Matrix([[x, 1]]))  # shapes differ: no error escapes
+    assert r.verdict in ("undecided", "refuted"), r
+    W = sp.MatrixSymbol("W", n, n)
+    grad = Derivation("test.grad", "t", "t", "0", (), (), matrices=(Matrix(W),), dimensions={n: (2,)})
+    r = verify_relation(grad, sp.Derivative(sp.Trace(W * W), W), 2 * W.T, seed=0)
+    assert r.verdict in ESTABLISHED, r
+
+
+@pytest.mark.parametrize("lhs, field", [("x + 1", "lhs"), ([1, 2], "lhs"), (None, "lhs")])
+def test_step_sides_validated_when_declared(lhs, field) -> None:
+    with pytest.raises(ValueError) as info:
+        Step(lhs, x, "bad side", id="bad_side")
+    assert "step bad_side" in str(info.value) and field in str(info.value)
+
+
+def test_mutable_matrix_side_made_immutable() -> None:
+    s = Step(sp.Matrix([[x, 1]]), sp.Matrix([[x, 1]]).T.T, "explicit", id="explicit")
+    assert isinstance(s.lhs, sp.ImmutableMatrix)
+
+
+@pytest.mark.parametrize("sym, bounds", [
+    (a, (-3, -1)), (x, (2, 1)), (n, (sp.Rational(1, 3), sp.Rational(2, 3))),
+], ids=["positive-in-negative-range", "empty", "no-integer"])
+def test_range_without_admissible_value_rejected(sym, bounds) -> None:
+    with pytest.raises(ValueError) as info:
+        Derivation("test.ranges", "t", "t", "0", (), (), ranges={sym: bounds})
+    assert f"ranges[{sym}]" in str(info.value) and "no admissible" in str(info.value)
+
+
+def test_step_that_checks_nothing_is_flagged() -> None:
+    from derivations.testing.checks import check_steps_check_something
+
+    empty = Derivation("test.empty", "t", "t", "0", (), (
+        Step(sp.diff(x ** 2, x), 2 * x, "SymPy differentiated on construction", id="carried_out"),))
+    with pytest.raises(AssertionError, match="checks nothing"):
+        check_steps_check_something(empty)
+    held = Derivation("test.held", "t", "t", "0", (), (
+        Step(sp.Derivative(x ** 2, x), 2 * x, "held", id="held"),
+        Step(x, x, "a name for x", id="named", definition="introduces the notation"),))
+    check_steps_check_something(held)

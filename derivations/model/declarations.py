@@ -7,11 +7,13 @@ machinery elsewhere; nothing here computes or stores a verdict.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 import re
 from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
+from ..symbolic.build import as_expr
 from .quotes import Quote
 from .verdicts import RELATIONS
 
@@ -86,6 +88,8 @@ class Step:
     # mutants of this step that are equivalent for a reason SymPy cannot prove in its time
     # limit: mutant site pattern (fnmatch, e.g. "scale-term:rhs@1.1.*") -> the reason
     equivalent_mutants: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    # a definition, not a derived result: the reason its two sides may be the same object
+    definition: str = field(default="", kw_only=True)
 
     def __post_init__(self) -> None:
         if not (isinstance(self.id, str) and ID_RE.match(self.id)):
@@ -93,6 +97,48 @@ class Step:
                              "joined by underscores, e.g. 'ito_isometry'")
         if self.relation not in RELATIONS:
             raise ValueError(f"step {self.id}: relation={self.relation!r}, expected one of {RELATIONS}")
+        for name in ("lhs", "rhs"):
+            object.__setattr__(self, name, _side(getattr(self, name), f"step {self.id}: {name}"))
+        if not isinstance(self.definition, str):
+            raise ValueError(f"step {self.id}: definition={self.definition!r}, expected the reason "
+                             "(a non-empty string) the step is a definition")
+
+
+def _side(x, where: str):
+    """A step side: a SymPy expression, an explicit matrix (made immutable) or a number."""
+    if isinstance(x, sp.MatrixBase):
+        return sp.ImmutableMatrix(x)
+    if isinstance(x, sp.Basic):
+        return x
+    if isinstance(x, (int, float, Fraction)) and not isinstance(x, bool):
+        return as_expr(x)
+    raise ValueError(f"{where}={x!r} is a {type(x).__name__}, expected a SymPy expression, an "
+                     "explicit sympy Matrix or a number (build sides from SymPy objects, never text)")
+
+
+def _range_problem(sym, bounds) -> str | None:
+    """Why ``bounds`` has no value admissible for ``sym``'s assumptions (None if it has one)."""
+    try:
+        lo, hi = (sp.Rational(v) if not isinstance(v, sp.Basic) else v for v in bounds)
+    except (TypeError, ValueError):
+        return f"expected (low, high) numbers, got {bounds!r}"
+    if not (lo.is_number and hi.is_number and lo.is_real and hi.is_real):
+        return "bounds must be real numbers"
+    if lo > hi:
+        return f"low {lo} > high {hi}"
+    if sym.is_integer:
+        lo, hi = sp.ceiling(lo), sp.floor(hi)
+        if lo > hi:
+            return "no integer inside it"
+    if sym.is_positive and hi <= 0 or sym.is_nonnegative and hi < 0:
+        return f"{sym} is declared positive/nonnegative but the range has no such value"
+    if sym.is_negative and lo >= 0 or sym.is_nonpositive and lo > 0:
+        return f"{sym} is declared negative/nonpositive but the range has no such value"
+    if sym.is_nonzero and lo == hi == 0:
+        return f"{sym} is declared nonzero but the range is {{0}}"
+    if sym.is_positive and sym.is_integer and hi < 1:
+        return f"{sym} is a positive integer but the range has none"
+    return None
 
 
 DEFAULT_TARGET_MDRE = 0.01   # resolution a planned claim is sized for (1 % relative error)
@@ -213,6 +259,15 @@ class Derivation:
             if step.id in seen:
                 raise ValueError(f"derivation {self.id}: duplicate step id={step.id!r}")
             seen.add(step.id)
+        for sym, bounds in self.ranges.items():
+            why = _range_problem(sym, bounds)
+            if why:
+                raise ValueError(f"derivation {self.id}: ranges[{sym}]={bounds!r} has no admissible "
+                                 f"value ({why})")
+        for sym, sizes in self.dimensions.items():
+            if not sizes or not all(int(v) == v and v >= 1 for v in sizes):
+                raise ValueError(f"derivation {self.id}: dimensions[{sym}]={sizes!r}, expected "
+                                 "positive integer sizes")
         names = [c.name for c in self.claims]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:

@@ -91,7 +91,7 @@ def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: S
             simplifier=simplifier)
         out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
                "difference_latex": r.difference_latex, "witness": r.witness,
-               "evaluation": r.evaluation, "notes": r.notes}
+               "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence}
         if simplifier is None:
             cache.put(key, {k: v for k, v in out.items() if k != "seconds"})
         return out
@@ -270,7 +270,7 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
         steps.append({"id": step.id, "index": i, "equation": step.equation, "lhs_latex": _latex(lhs),
                       "rhs_latex": _latex(rhs), "relation": rel,
                       "justification": step.justification, "verdict": r["verdict"],
-                      "method": r["method"],
+                      "method": r["method"], "evidence": r.get("evidence"),
                       "seconds": r["seconds"] if opts.timings else None,
                       "difference_latex": r["difference_latex"], "witness": r["witness"],
                       "evaluation": r["evaluation"], "notes": r["notes"]})

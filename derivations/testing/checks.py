@@ -72,6 +72,16 @@ def check_steps_established(d: Derivation) -> None:
     assert not bad, "\n".join(step_message(d.id, s) for s in bad)
 
 
+def check_steps_check_something(d: Derivation) -> None:
+    """No step's two sides are the same object once built (SymPy carried out the derivative,
+    sum or substitution while the step was declared), unless it is declared a definition."""
+    empty = [s for s in d.steps if s.lhs == s.rhs and not s.definition]
+    assert not empty, "\n".join(
+        f"{d.id}:{s.id} (eq. {s.equation}): both sides are {s.lhs} once built, so the step "
+        "checks nothing; hold the form as written (derivations.symbolic.held, Subs, "
+        "evaluate=False) or declare Step(..., definition='why')" for s in empty)
+
+
 def check_printed_forms_are_errata(d: Derivation) -> None:
     """A printed form exists because the notes print something wrong: it must be refuted with a
     witness while the corrected step is established."""
@@ -240,9 +250,9 @@ def check_quick_mutants_killed(d: Derivation) -> None:
 
 CHECKS: tuple[Callable[[Derivation], None], ...] = (
     check_declares_claims, check_labels_match_steps, check_claim_declarations,
-    check_invalid_cases_rejected, check_steps_established, check_printed_forms_are_errata,
-    check_quotes_parse, check_verdicts_match_golden, check_monte_carlo_consistent,
-    check_quick_mutants_killed)
+    check_invalid_cases_rejected, check_steps_check_something, check_steps_established,
+    check_printed_forms_are_errata, check_quotes_parse, check_verdicts_match_golden,
+    check_monte_carlo_consistent, check_quick_mutants_killed)
 
 
 def check_name(check: Callable) -> str:

@@ -1,133 +1,168 @@
-"""The numeric half of the verdict ladder: both sides at admissible points, high precision.
+"""The numeric half of the verdict ladder: both sides at many admissible points, high precision.
 
-Independent of the symbolic half: concrete matrices are multiplied out, integrals go to
-mpmath quadrature, sums to term summation; a disagreeing point is re-checked exactly
-(rationals) or at higher precision before it becomes a witness.
+Independent of the symbolic half.  Each side is turned into an evaluator once per step
+(:mod:`.evaluate`: lambdified scalars and mpmath matrices are cheap, SymPy's route for
+integrals, limits and derivatives is not) and evaluated at special and random points
+(:mod:`.points`).
+
+What a point tells (DESIGN §2):
+
+* both sides agree to the relative tolerance → an agreeing point (special, random, exhaustive);
+* they disagree, and keep disagreeing as the precision is raised → a witness, re-checked by an
+  independent route (exact rationals, or SymPy ``evalf`` at 100 digits);
+* one side finite and the other undefined or divergent → a witness too, unless the undefined
+  side is finite and equal just beside the point (a removable singularity);
+* neither side can be evaluated, or the values do not settle as precision rises → skipped, and
+  counted.
 """
 from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import mpmath
 import sympy as sp
 
 from ..model import Derivation
-from .points import as_expr, describe, draw_point, explicit, substitute
-from .symbolic import _is_zero
+from .evaluate import (PRECISION, Lambdified, Substituted, Undefined, Unevaluable, _held_forms,
+                       evaluator)
+from .points import as_expr, describe, draw_point, explicit, plan, substitute
 
-PRECISION = 50  # digits for the independent numeric evaluation (DESIGN: >= 30)
-CONFIRM_PRECISION = 100  # digits used to re-check a witness that is not exactly rational
+MAX_PRECISION = 240  # disagreements are re-evaluated at 2x, 4x, … up to this many digits
+CONFIRM_PRECISION = 100  # digits of SymPy's evalf when it re-checks a witness
+MIN_POINTS = 32  # agreeing points needed for a `numeric` verdict
+FAST_POINTS = (24, 40)  # (special, random) points for lambdified scalar steps
+MATRIX_POINTS = (12, 20)  # (special, random) points for mpmath-matrix steps (d up to 6) …
+MATRIX_CORROBORATION = (4, 4)  # … and when fewer are asked for (a proof's corroboration)
 MAX_EXHAUSTIVE = 1 << 16
 
 
-def _evaluate(expr, point, prec):
-    """Both sides at a point: concrete matrices multiplied out, limits taken, then evalf.
+# ---------------------------------------------------------------- comparing values
 
-    Integrals and concrete sums go straight to evalf (mpmath quadrature / term summation):
-    ``doit`` on them can start a symbolic integration or summation that never ends.  Only if
-    evalf leaves something unevaluated is ``doit`` tried.
-    """
-    value = explicit(substitute(expr, point))
-    value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
-    value = value.replace(lambda e: _is_integral(e) and not e.free_symbols, lambda e: _integral_value(e, prec))
-    out = _n(value, prec)
-    if not _finite(out) and not _infinite(out) and hasattr(value, "doit"):
-        out = _n(value.doit(integrals=False), prec)
+def _scale(*sides) -> mpmath.mpf:
+    return max((abs(v) for side in sides for v in side), default=mpmath.mpf(0))
+
+
+def agree(lv: tuple, rv: tuple, relation: str, tol: float) -> tuple[bool, float]:
+    """(agree, relative discrepancy): |l − r| ≤ tol·max(|l|, |r|), no absolute floor; only an
+    exact zero equals zero."""
+    if len(lv) != len(rv):
+        raise Undefined(f"shapes differ: {len(lv)} vs {len(rv)} entries")
+    scale = _scale(lv, rv)
+    if relation == "=":
+        gap = max((abs(a - b) for a, b in zip(lv, rv)), default=mpmath.mpf(0))
+        if gap == 0:
+            return True, 0.0
+        rel = gap / scale
+        return bool(rel <= tol), float(rel)
+    lo, hi = (lv, rv) if relation == "<=" else (rv, lv)
+    excess = max(mpmath.re(a - b) for a, b in zip(lo, hi))
+    if excess <= 0:
+        return True, 0.0
+    return bool(excess <= tol * scale), float(excess / scale)
+
+
+def _vanishing(v: tuple, v2: tuple, dps: int) -> tuple:
+    """Entries that shrink with the working precision are rounding noise around an exact 0."""
+    out = []
+    for a, b in zip(v, v2):
+        out.append(mpmath.mpf(0) if a != 0 and abs(b) <= abs(a) * mpmath.mpf(10) ** (-dps // 2) else b)
+    return tuple(out)
+
+
+def _stable(v: tuple, v2: tuple, dps: int) -> bool:
+    scale = _scale(v2)
+    return all(abs(a - b) <= scale * mpmath.mpf(10) ** (-dps // 2) for a, b in zip(v, v2))
+
+
+@dataclass
+class Settled:
+    kind: str  # "agree" | "disagree" | "undefined" | "skipped"
+    lhs: Any = None
+    rhs: Any = None
+    rel: float = 0.0
+    dps: int = PRECISION
+    note: str = ""
+
+
+def settle(fl, fr, point, relation, tol) -> Settled:
+    """Compare both sides at ``point``, raising the precision while they disagree."""
+    dps = PRECISION
+    try:
+        lv = fl(point, dps)
+    except Unevaluable as exc:
+        return Settled("skipped", note=str(exc))
+    except Undefined as exc:
+        lv = exc
+    try:
+        rv = fr(point, dps)
+    except Unevaluable as exc:
+        return Settled("skipped", note=str(exc))
+    except Undefined as exc:
+        rv = exc
+    if isinstance(lv, Undefined) and isinstance(rv, Undefined):
+        return Settled("skipped", note="both sides undefined")
+    if isinstance(lv, Undefined) or isinstance(rv, Undefined):
+        return Settled("undefined", lv, rv)
+    try:
+        ok, rel = agree(lv, rv, relation, tol)
+    except Undefined as exc:
+        return Settled("undefined", lv, exc)
+    while not ok:
+        if 2 * dps > MAX_PRECISION:
+            return Settled("skipped", lv, rv, rel, dps, "values do not settle as precision rises")
+        try:
+            lv2, rv2 = fl(point, 2 * dps), fr(point, 2 * dps)
+        except (Undefined, Unevaluable) as exc:
+            return Settled("skipped", note=f"not evaluable at {2 * dps} digits: {exc}")
+        lv2, rv2 = _vanishing(lv, lv2, dps), _vanishing(rv, rv2, dps)
+        ok, rel2 = agree(lv2, rv2, relation, tol)
+        if not ok and _stable(lv, lv2, dps) and _stable(rv, rv2, dps) and \
+                not _cancels(fl, point, 2 * dps, lv2) and not _cancels(fr, point, 2 * dps, rv2):
+            return Settled("disagree", lv2, rv2, rel2, 2 * dps)
+        lv, rv, rel, dps = lv2, rv2, rel2, 2 * dps
+    return Settled("agree", lv, rv, rel, dps)
+
+
+def _cancels(f, point, dps, value) -> bool:
+    return isinstance(f, Lambdified) and f.cancels(point, dps, value)
+
+
+# ---------------------------------------------------------------- witnesses
+
+def _nearby(point: Mapping, scalars, sign: int, dps: int) -> dict:
+    """``point`` moved by a relative 10^(-dps/3) in every real or complex scalar (not integers)."""
+    eps = sp.Rational(1, 10 ** (dps // 3))
+    out = dict(point)
+    for s in scalars:
+        if not s.is_integer and s in out:
+            v = out[s]
+            out[s] = v + sign * eps * (1 + abs(v))
     return out
 
 
-def _quad(integral, prec):
-    """A closed definite integral by mpmath quadrature at ``prec`` digits (much faster than
-    ``Integral.evalf``); falls back to evalf if the integrand cannot be translated."""
+def _removable(f_undef, f_def, point, scalars, relation, tol) -> bool:
+    """The undefined side is finite and equal to the defined one just beside the point."""
+    if not any(not s.is_integer for s in scalars):
+        return False
     try:
-        with mpmath.workdps(prec + 10):
-            if len(integral.limits) == 1 and len(integral.limits[0]) == 3:
-                # one variable: quadrature of the integrand (works for Integral subclasses too)
-                x, a, b = integral.limits[0]
-                f = sp.lambdify(x, integral.function, modules="mpmath")
-                value = mpmath.quad(f, [_mp_limit(a), _mp_limit(b)])
-            else:
-                value = sp.lambdify([], integral, modules="mpmath")()
-        value = mpmath.mpmathify(value)
-        if mpmath.isinf(value) and mpmath.im(value) == 0:
-            return sp.oo if value > 0 else -sp.oo  # a divergent integral is evidence too
-        if not mpmath.isfinite(value):
-            return integral
-        return sp.Float(value, prec) if mpmath.im(value) == 0 else \
-            sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
-    except Exception:  # noqa: BLE001 - fall back to sympy's own evalf of the integral
-        return integral
-
-
-def _is_integral(e) -> bool:
-    """sympy Integrals and other integrals with limits (AddWithLimits that are not Sums)."""
-    from sympy.concrete.expr_with_limits import AddWithLimits
-
-    return isinstance(e, sp.Integral) or (isinstance(e, AddWithLimits) and not isinstance(e, sp.Sum))
-
-
-def _integral_value(e, prec):
-    """sympy Integrals go to mpmath quadrature; an integral class with its own evalf (e.g. a
-    closed form for a family of priors) is asked first, quadrature only if it has no answer."""
-    if not isinstance(e, sp.Integral):
-        own = e.evalf(prec)
-        if _finite(own):
-            return own
-    return _quad(e, prec)
-
-
-def _mp_limit(v):
-    if v == sp.oo:
-        return mpmath.inf
-    if v == -sp.oo:
-        return -mpmath.inf
-    return mpmath.mpmathify(sp.N(v, mpmath.mp.dps))
-
-
-def _n(value, prec):
-    return value.evalf(prec) if isinstance(value, sp.MatrixBase) else sp.N(value, prec)
-
-
-def _magnitude(x):
-    """|x| (max over matrix entries) as an mpmath number: no overflow for huge values."""
-    if isinstance(x, sp.MatrixBase):
-        return max((_magnitude(v) for v in x), default=mpmath.mpf(0))
-    return abs(mpmath.mpmathify(complex(x))) if abs(x) < 1e300 else \
-        mpmath.mpf(sp.Abs(x).evalf(PRECISION))
-
-
-def _finite(x) -> bool:
-    if isinstance(x, sp.MatrixBase):
-        return all(_finite(v) for v in x)
-    return bool(x.is_number) and not x.has(sp.zoo, sp.oo, -sp.oo, sp.nan) and \
-        not x.has(sp.Integral, sp.Derivative, sp.Sum)
-
-
-def _infinite(x) -> bool:
-    """An evaluated side that is a definite infinity (not nan, not an unevaluated form)."""
-    return not isinstance(x, sp.MatrixBase) and x in (sp.oo, -sp.oo, sp.zoo)
-
-
-def _compare(lv, rv, relation, tol) -> tuple[bool, float]:
-    """(agree, relative discrepancy) of two evaluated sides (magnitudes in mpmath, so sides
-    as large as a divergent quadrature's result still compare)."""
-    with mpmath.workdps(PRECISION):
-        if relation == "=":
-            gap = _magnitude(sp.N(lv - rv, PRECISION))
-            scale = max(_magnitude(lv), _magnitude(rv))
-            rel = gap / scale if scale > 0 else gap
-            return bool(rel <= tol or gap <= mpmath.mpf(10) ** (-PRECISION + 10)), float(rel)
-        lo, hi = (lv, rv) if relation == "<=" else (rv, lv)
-        excess = mpmath.mpf(sp.re(sp.N(lo - hi, PRECISION)))
-        scale = max(_magnitude(lv), _magnitude(rv), mpmath.mpf(1e-300))
-        return bool(excess <= tol * scale), float(max(excess, 0) / scale)
+        for sign in (1, -1):
+            moved = _nearby(point, scalars, sign, PRECISION)
+            a, b = f_undef(moved, PRECISION), f_def(moved, PRECISION)
+            if not agree(a, b, relation, 10.0 ** (-PRECISION // 4))[0]:
+                return False
+    except (Undefined, Unevaluable):
+        return False
+    return True
 
 
 def _exact_difference(lhs, rhs, point):
-    """The exact difference at ``point`` when both sides evaluate to exact numbers, else None."""
+    """The exact difference at ``point`` when both sides evaluate to exact numbers, else None
+    (only for algebraic sides: ``doit`` on integrals, limits or derivatives can run long)."""
+    if _held_forms(as_expr(lhs), matrices=False) or _held_forms(as_expr(rhs), matrices=False):
+        return None
     try:
         lv = explicit(substitute(lhs, point)).doit()
         rv = explicit(substitute(rhs, point)).doit()
@@ -140,6 +175,47 @@ def _exact_difference(lhs, rhs, point):
     return None
 
 
+def _short(v) -> Any:
+    if isinstance(v, Exception):
+        return f"undefined ({v})"
+    if len(v) == 1:
+        return mpmath.nstr(v[0], 20)
+    return [mpmath.nstr(x, 20) for x in v]
+
+
+def recheck(lhs, rhs, point, relation, tol, s: Settled) -> tuple[bool, str]:
+    """Re-check a witness by a route independent of the one that found it."""
+    if s.kind == "undefined":
+        undefined_side = lhs if isinstance(s.lhs, Exception) else rhs
+        other = rhs if undefined_side is lhs else lhs
+        try:
+            Substituted(other)(point, 2 * PRECISION)
+        except (Undefined, Unevaluable):
+            return False, ""
+        try:
+            Substituted(undefined_side)(point, 2 * PRECISION)
+        except Undefined as exc:
+            return True, f"SymPy evalf at {2 * PRECISION} digits: one side finite, the other undefined ({exc})"
+        except Unevaluable:
+            return True, "one side finite; the other cannot be evaluated there by SymPy either"
+        return False, ""
+    if relation == "=":
+        exact = _exact_difference(lhs, rhs, point)
+        if exact is not None:
+            vals = list(exact) if isinstance(exact, sp.MatrixBase) else [exact]
+            return any(v != 0 for v in vals), "exact rational arithmetic"
+    try:
+        lv = Substituted(lhs)(point, CONFIRM_PRECISION)
+        rv = Substituted(rhs)(point, CONFIRM_PRECISION)
+        with mpmath.workdps(CONFIRM_PRECISION):
+            ok = agree(lv, rv, relation, tol)[0]
+    except (Undefined, Unevaluable):
+        return True, f"stable from {PRECISION} to {s.dps} digits (SymPy cannot re-evaluate it)"
+    return not ok, f"SymPy evalf at {CONFIRM_PRECISION} digits; stable from {PRECISION} to {s.dps} digits"
+
+
+# ---------------------------------------------------------------- the check
+
 @dataclass
 class NumericOutcome:
     agree: bool | None  # None: nothing could be evaluated
@@ -148,81 +224,124 @@ class NumericOutcome:
     witness: dict | None = None
     evaluation: dict | None = None
     note: str = ""
+    evidence: dict = field(default_factory=dict)
 
 
-def _witness(lhs, rhs, point, lv, rv, relation, tol) -> tuple[bool, dict, dict]:
-    """Re-check a disagreeing point exactly (rationals) or at higher precision."""
-    exact = _exact_difference(lhs, rhs, point) if relation == "=" else None
-    if exact is not None:
-        confirmed = not _is_zero(exact)
-        how = "exact"
-    else:
-        lv2, rv2 = _evaluate(lhs, point, CONFIRM_PRECISION), _evaluate(rhs, point, CONFIRM_PRECISION)
-        confirmed = not _compare(lv2, rv2, relation, tol)[0]
-        how = f"{CONFIRM_PRECISION}-digit"
-    evaluation = {"lhs": _short(lv), "rhs": _short(rv), "recheck": how}
-    return confirmed, describe(point), evaluation
+def _symbols(exprs) -> list:
+    """Free scalar symbols of the sides, in a stable order (the evaluators' arguments)."""
+    free = set()
+    for e in exprs:
+        free |= {s for s in as_expr(e).free_symbols if isinstance(s, sp.Symbol)}
+    return sorted(free, key=lambda s: s.name)
 
 
-def _short(v) -> Any:
-    if isinstance(v, sp.MatrixBase):
-        return [[_short(x) for x in v.row(i)] for i in range(v.rows)]
-    return str(sp.N(v, 20))
+def _has_functions(derivation, exprs) -> bool:
+    return any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
 
 
-def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
-                  points: int = 5, tolerance: float = 1e-20, constraints=(),
-                  domain: Mapping | None = None) -> NumericOutcome:
-    """Evaluate both sides at admissible points (or every point of a finite domain)."""
-    rng = random.Random(seed)
-    exprs = [lhs, rhs]
+def _points(derivation, exprs, rng, constraints, domain, route: str, points: int):
+    """``(kind, point)`` to try, and whether they cover a finite domain exhaustively."""
     if domain:
         keys = list(domain)
         combos = list(itertools.product(*(domain[k] for k in keys)))
         if len(combos) > MAX_EXHAUSTIVE:
             raise ValueError(f"finite domain has {len(combos)} points > {MAX_EXHAUSTIVE}")
-        fixed_sets = [dict(zip(keys, map(as_expr, c))) for c in combos]
         free = set().union(*(as_expr(e).free_symbols for e in exprs))
         free = {s for s in free if not isinstance(s, sp.MatrixSymbol)}
-        exhaustive = free <= set(keys) and \
-            not any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
-    else:
-        constant = not any(as_expr(e).free_symbols for e in exprs) and \
-            not any(as_expr(e).has(f.function) for e in exprs for f in derivation.functions)
-        fixed_sets, exhaustive = [None] * (1 if constant else points), False
-    checked = 0
-    attempts = 0
-    queue = list(fixed_sets)
-    while queue:
-        fixed = queue.pop(0)
-        attempts += 1
-        point = draw_point(derivation, exprs, rng, constraints, fixed=fixed)
-        try:
-            lv, rv = _evaluate(lhs, point, PRECISION), _evaluate(rhs, point, PRECISION)
-        except (ZeroDivisionError, ValueError, TypeError):
-            lv = rv = sp.nan
-        if (_infinite(lv) and _finite(rv)) or (_finite(lv) and _infinite(rv)):
-            # one side diverges where the other is finite: that is evidence, not a bad point
-            return NumericOutcome(False, checked + 1, False, describe(point),
-                                  {"lhs": _short(lv), "rhs": _short(rv), "recheck": "exact",
-                                   "relative_difference": "inf"})
-        if not (_finite(lv) and _finite(rv)):
-            if fixed is None and attempts < 4 * points:
-                queue.append(None)  # singular point: draw another
+        exhaustive = free <= set(keys) and not _has_functions(derivation, exprs)
+        pts = (("exhaustive" if exhaustive else "random",
+                draw_point(derivation, exprs, rng, constraints, fixed=dict(zip(keys, map(as_expr, c)))))
+               for c in combos)
+        return pts, exhaustive, len(combos)
+    constant = not any(as_expr(e).free_symbols for e in exprs) and not _has_functions(derivation, exprs)
+    if constant:
+        return iter([("constant", {})]), False, 1
+    matrix = MATRIX_POINTS if points >= MIN_POINTS else MATRIX_CORROBORATION
+    specials, randoms = {"lambdify-mpmath": FAST_POINTS, "mpmath-matrix": matrix}.get(
+        route, (points // 2, points - points // 2))
+    return plan(derivation, exprs, rng, constraints, specials=specials, randoms=randoms), False, None
+
+
+def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
+                  points: int = 5, tolerance: float = 1e-20, constraints=(),
+                  domain: Mapping | None = None) -> NumericOutcome:
+    """Evaluate both sides at special and random admissible points (or every point of a
+    finite domain); stop at the first confirmed witness.
+
+    ``points``: agreeing points wanted when a side must go through SymPy's slow route
+    (integrals, limits, held derivatives); lambdified scalars always plan FAST_POINTS, mpmath
+    matrices MATRIX_POINTS (MATRIX_CORROBORATION when fewer than MIN_POINTS are asked for);
+    skipped points are replaced.
+    """
+    rng = random.Random(seed)
+    exprs = [as_expr(lhs), as_expr(rhs)]
+    symbols = _symbols(exprs)
+    fl, fr = evaluator(exprs[0], symbols), evaluator(exprs[1], symbols)
+    routes = {fl.route, fr.route} - {Lambdified.route}
+    route = routes.pop() if len(routes) == 1 else (Lambdified.route if not routes else Substituted.route)
+    queue, exhaustive, total = _points(derivation, exprs, rng, constraints, domain, route, points)
+    counts = {"special": 0, "random": 0, "exhaustive": 0, "constant": 0}
+    skipped = removable = 0
+    max_dps = PRECISION
+    notes: list[str] = []
+    if not domain and total is None:
+        queue = itertools.chain(queue, _top_up(derivation, exprs, rng, constraints, counts, points))
+    for kind, point in queue:
+        s = settle(fl, fr, point, relation, tolerance)
+        if s.kind == "undefined":
+            f_undef, f_def = (fl, fr) if isinstance(s.lhs, Exception) else (fr, fl)
+            if _removable(f_undef, f_def, point, symbols, relation, tolerance):
+                removable += 1
                 continue
-            if fixed is not None:
-                exhaustive = False
-            continue
-        ok, rel = _compare(lv, rv, relation, tolerance)
-        if not ok:
-            confirmed, wit, evaluation = _witness(lhs, rhs, point, lv, rv, relation, tolerance)
+        if s.kind in ("disagree", "undefined"):
+            confirmed, how = recheck(exprs[0], exprs[1], point, relation, tolerance, s)
             if confirmed:
-                evaluation["relative_difference"] = f"{rel:.3g}"
-                return NumericOutcome(False, checked + 1, False, wit, evaluation)
+                evaluation = {"lhs": _short(s.lhs), "rhs": _short(s.rhs), "recheck": how,
+                              "relative_difference": "inf" if s.kind == "undefined" else f"{s.rel:.3g}",
+                              "kind": kind}
+                return NumericOutcome(False, sum(counts.values()) + 1, False, describe(point),
+                                      evaluation, evidence=_evidence(counts, skipped, removable,
+                                                                     max_dps, fl, fr))
+            skipped += 1
+            notes.append("a disagreement the independent re-check did not confirm")
             continue
-        checked += 1
+        if s.kind == "skipped":
+            skipped += 1
+            if s.note and s.note not in notes:
+                notes.append(s.note)
+            continue
+        counts[kind] += 1
+        max_dps = max(max_dps, s.dps)
+    evidence = _evidence(counts, skipped, removable, max_dps, fl, fr)
+    checked = sum(counts.values())
     if checked == 0:
-        return NumericOutcome(None, 0, False, note="no admissible point could be evaluated")
-    return NumericOutcome(True, checked, exhaustive and checked == len(fixed_sets))
+        return NumericOutcome(None, 0, False, note="no admissible point could be evaluated"
+                              + (f" ({notes[0]})" if notes else ""), evidence=evidence)
+    full = exhaustive and counts["exhaustive"] == total
+    note = f"{skipped} point(s) skipped: {notes[0]}" if skipped and notes else ""
+    return NumericOutcome(True, checked, full, note=note, evidence=evidence)
 
 
+def _top_up(derivation, exprs, rng, constraints, counts, points):
+    """Random points drawn after the plan while fewer than MIN_POINTS (or ``points``) agree —
+    skipped points are replaced — up to MIN_POINTS extra draws."""
+    for _ in range(MIN_POINTS):
+        if sum(counts.values()) >= points or counts["constant"]:
+            return
+        yield "random", draw_point(derivation, exprs, rng, constraints)
+
+
+def _evidence(counts, skipped, removable, dps, fl, fr) -> dict:
+    route = fl.route if fl.route == fr.route else f"{fl.route} / {fr.route}"
+    ev = {k: v for k, v in counts.items() if v or k in ("special", "random")}
+    return {"points": ev, "skipped": skipped, "removable_singularities": removable,
+            "precision": PRECISION, "max_precision": dps, "route": route}
+
+
+def enough(outcome: NumericOutcome) -> bool:
+    """Enough agreeing points for a `numeric` verdict (a constant needs one evaluation)."""
+    pts = outcome.evidence.get("points", {})
+    return outcome.points >= MIN_POINTS or bool(pts.get("constant"))
+
+
+__all__ = ["PRECISION", "MIN_POINTS", "NumericOutcome", "numeric_check", "settle", "agree", "enough"]

@@ -1,9 +1,11 @@
 """The symbolic half of the verdict ladder: sound rewritings that try to reduce a difference to 0."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 import sympy as sp
+
+from ..symbolic.matrices import matrix_zero
 
 
 def _combine_integrals(expr):
@@ -27,6 +29,22 @@ def _combine_integrals(expr):
     return sp.Add(*rest, *merged)
 
 
+def _canonical_zero(e, matrices):
+    """Zero when the matrix canonical form (declared properties used) is zero; ``e`` otherwise."""
+    if matrices is None or not _has_matrix_symbols(e):
+        return e
+    try:
+        if matrix_zero(e, matrices):
+            return sp.ZeroMatrix(*e.shape) if isinstance(e, sp.MatrixExpr) else sp.S.Zero
+    except Exception:  # noqa: BLE001 - an unsupported form: the other rewritings go on
+        pass
+    return e
+
+
+def _has_matrix_symbols(e) -> bool:
+    return isinstance(e, sp.Basic) and not isinstance(e, sp.MatrixBase) and bool(e.atoms(sp.MatrixSymbol))
+
+
 def _is_zero(e) -> bool:
     if isinstance(e, sp.MatrixBase):
         return all(_is_zero(x) for x in e)
@@ -35,19 +53,24 @@ def _is_zero(e) -> bool:
     return e == 0 or getattr(e, "is_zero", None) is True
 
 
-def default_simplify(diff):
-    """Try a few sound rewritings in order of cost; return the simplest form reached."""
+def default_simplify(diff, matrices: Mapping | None = None):
+    """Try a few sound rewritings in order of cost; return the simplest form reached.
+
+    ``matrices`` (matrix symbol -> declared properties) lets the matrix canonicaliser use
+    symmetry and orthogonality (:mod:`derivations.symbolic.matrices`)."""
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
         for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                        lambda e: _canonical_zero(e, matrices),
                         lambda e: sp.simplify(sp.expand(e.doit()))):
             r = attempt(diff)
             if _is_zero(r):
                 return sp.ZeroMatrix(*diff.shape)
         return r
     if isinstance(diff, sp.MatrixBase):
-        return diff.applyfunc(default_simplify)
+        return diff.applyfunc(lambda e: default_simplify(e, matrices))
     best = diff
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                lambda e: _canonical_zero(e, matrices)]
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
         attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
                      lambda e: sp.simplify(e.rewrite(sp.exp)),
@@ -62,7 +85,17 @@ def default_simplify(diff):
     return best
 
 
+def _matrix_calculus(e):
+    """Derivatives with respect to a matrix carried out by SymPy's matrix calculus (the
+    symbolic half's claim; the numeric half checks it elementwise, independently)."""
+    if not isinstance(e, sp.Basic):
+        return e
+    return e.replace(lambda x: isinstance(x, sp.Derivative) and
+                     any(isinstance(v, sp.MatrixSymbol) for v in x.variables), lambda x: x.doit())
+
+
 def _symbolic(lhs, rhs, relation, simplifier):
+    lhs, rhs = _matrix_calculus(lhs), _matrix_calculus(rhs)
     diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
     reduced = simplifier(diff)
     if relation == "=":

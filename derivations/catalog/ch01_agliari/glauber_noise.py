@@ -30,14 +30,14 @@ DERIVATION = Derivation(
              "1.2.6 with p_Z(z) = ½(1 - tanh² z): g_Z' = p_Z ...", "1.2.6", id="noise_cdf_density"),
         Step(sp.Limit(NOISE_CDF, z, -sp.oo), 0,
              "... and g_Z(-∞) = 0, so g_Z(z) = ∫_{-∞}^z p_Z(u) du = ½(1 + tanh z)", "1.2.6", id="noise_cdf_limit"),
-        Step(NOISE_DENSITY.subs(z, -z), NOISE_DENSITY, "p_Z is symmetric (Hypothesis 1)", id="noise_symmetric"),
-        Step(1 - NOISE_CDF.subs(z, -x), NOISE_CDF.subs(z, x),
+        Step(sp.Subs(NOISE_DENSITY, z, -z), NOISE_DENSITY, "p_Z is symmetric (Hypothesis 1)", id="noise_symmetric"),
+        Step(1 - sp.Subs(NOISE_CDF, z, -x), sp.Subs(NOISE_CDF, z, x),
              "P[σ = +1] = P[φ + T z > 0] = P[z > -φ/T] = 1 - g(-φ/T) = g(φ/T) by the symmetry, "
              "with x = φ/T (1.2.4)", id="update_probability"),
         Step(sp.Limit(NOISE_CDF.subs(z, phi / T), T, 0, "+"), 1,
              "β = 1/T → ∞ with φ > 0: P[σ = +1] → 1, the noiseless update sgn(φ) (1.3.1); "
              "for φ < 0 the same limit gives 0 by the symmetry", id="zero_temperature_limit"),
-        Step(1 - NOISE_CDF.subs(z, SIGNAL / T), FLIP_K1,
+        Step(1 - sp.Subs(NOISE_CDF, z, SIGNAL / T), FLIP_K1,
              "one parallel step from σ = ξ with K = 1: ξ_i φ_i = (N-1)/N exactly (1.3.4 with no "
              "crosstalk), so P[σ_i ≠ ξ_i] = 1 - g((N-1)/(N T)) = g(-(N-1)/(N T))", id="flip_probability_k1"),
     ),

@@ -88,8 +88,8 @@ DERIVATION = Derivation(
              - _N3 * sp.Add(*[h * m for m, h in zip(_M, _H_PATTERN)]),
              "1.3.8 → 1.3.9: Σ_μ (N m_μ)^2 / (2N) = (N/2) |m|^2 and Σ_{τ,μ} (1) / (2N) = K/2 "
              "(N = 3, K = 2)", "1.3.9", id="mattis_form"),
-        Step(sp.Rational(-1, 2) * sp.Add(*[hebb(T41, p, q) * _SIGMA4[p] * _SIGMA4[q]
-                                           for p in range(4) for q in range(4)]),
+        Step(sp.Mul(sp.Rational(-1, 2), sp.Add(*[hebb(T41, p, q) * _SIGMA4[p] * _SIGMA4[q]
+                                                 for p in range(4) for q in range(4)]), evaluate=False),
              -sp.Add(*[_SIGMA4[p] * _SIGMA4[q] * _XI4[p] * _XI4[q] for p in range(4)
                        for q in range(4)]) / 8,
              "1.2.7 with h = 0, K = 1 and Hebb's J_ij = ξ_i ξ_j / N (N = 4): L = -½ σᵀJσ = "

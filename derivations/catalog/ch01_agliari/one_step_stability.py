@@ -20,7 +20,9 @@ _R43 = sp.Add(*crosstalk_terms(_T43)) / 4                                 # R of
 _SMALL = {N: 4, K: 3}
 _KRONECKER_SUM = sp.Sum(sp.KroneckerDelta(a, b, (1, M)), (a, 1, M), (b, 1, M)) / N**2
 CROSSTALK_STD = sp.sqrt((K - 1) * (N - 1)) / N
-_ERROR_EVENT = FiniteSum(sp.binomial(M, k) * sp.Heaviside(-(N - 1 + (2 * k - M))), (k, 0, M)) / 2**M
+# the sign held (-(N - 1 + S) would be distributed on construction: then 1.3.1 checks nothing)
+_ERROR_EVENT = FiniteSum(sp.binomial(M, k) * sp.Heaviside(sp.Mul(-1, N - 1 + (2 * k - M), evaluate=False)),
+                         (k, 0, M)) / 2**M
 
 
 def _strategy_error_exact():
@@ -61,7 +63,7 @@ DERIVATION = Derivation(
              "δ_ab: given neuron i's spins and ξ_j^1 (all j), the map ξ_j^μ ↦ η_{jμ} (j ≠ i, "
              "μ > 1) multiplies each spin by a fixed sign, a bijection of {±1}^M, so the η are "
              "i.i.d. uniform ±1 (independent of the conditioning)", id="crosstalk_variance"),
-        Step(sp.sqrt(CROSSTALK_VARIANCE), CROSSTALK_STD,
+        Step(sp.Pow(CROSSTALK_VARIANCE, sp.S.Half, evaluate=False), CROSSTALK_STD,
              "the standard deviation of the crosstalk, √((K-1)(N-1))/N, as stated after 1.3.4", id="crosstalk_std"),
         Step(sp.Limit((CROSSTALK_STD / sp.sqrt(K / N)).subs(K, alpha * N), N, sp.oo), 1,
              "'≈ √(K/N)' after 1.3.4, read at fixed load K = αN: the ratio tends to 1 (at fixed K "
@@ -89,7 +91,7 @@ DERIVATION = Derivation(
         Step(sp.Limit(GAUSSIAN_TAIL, c, sp.oo), 0,
              "... and it vanishes as c → ∞, so it equals ∫_{-∞}^{-c} of the density "
              "(fundamental theorem of calculus)", id="gaussian_tail_vanishes"),
-        Step(GAUSSIAN_TAIL.subs({c: 1, v: K / N}), GAUSSIAN_ERROR_LOAD,
+        Step(sp.Subs(GAUSSIAN_TAIL, (c, v), (1, K / N)), GAUSSIAN_ERROR_LOAD,
              "at large N, K the signal (N-1)/N → 1 and Var R → K/N = α (the load, 1.3.5): "
              "P ≈ ½ erfc(1/√(2α)) = ½ (1 - erf(√(N/(2K))))", "1.3.5", id="gaussian_error_load"),
         Step(sp.Limit(GAUSSIAN_ERROR_FINITE_N.subs(K, alpha * N), N, sp.oo), GAUSSIAN_ERROR_ALPHA,

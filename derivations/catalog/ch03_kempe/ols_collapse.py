@@ -39,8 +39,9 @@ DERIVATION = Derivation(
              "OLS (3.0.11): for every w, ‖Y − Xw‖² = ‖Y − Xŵ‖² + (w − ŵ)ᵀXᵀX(w − ŵ), and XᵀX ≻ 0 "
              "(full column rank, T ≥ d), so ŵ = (XᵀX)⁻¹XᵀY is the unique least-squares minimiser",
              "3.0.11", id="least_squares_decomposition"),
-        Step(ols(X, X * w0 + E), (X.T * X).I * X.T * (X * w0 + E),
-             "substitute the model Y₀ = X₀w₀ + E₀ into (3.0.11)", "3.0.12", id="substitute_model"),
+        Step(ols(X, X * w0 + E), held((X.T * X).I, X.T, X, w0) + held((X.T * X).I, X.T, E),
+             "substitute the model Y₀ = X₀w₀ + E₀ into (3.0.11) and distribute", "3.0.12",
+             id="substitute_model"),
         Step(W_HAT, w0 + noise_map(X) * E,
              "(XᵀX)⁻¹XᵀX = I: ŵ = w₀ + (XᵀX)⁻¹XᵀE", "3.0.13",
              printed=Printed(rhs=w0 + X.T * E,

@@ -7,6 +7,7 @@ import sympy as sp
 
 from ...latex import Notation
 from ...model import Claim, Derivation, Printed, Quote, Step
+from ...symbolic.held import held_derivative, over
 from .notation import CHAPTER
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
 
@@ -109,10 +110,10 @@ def _build() -> Derivation:
     R = Rademacher("x_pm")
 
     steps = (
-        Step(PriorIntegral(normal_pdf((y - x) / sigma, 1) / sigma * p(x), line), p_sigma,
+        Step(PriorIntegral(over(normal_pdf((y - x) / sigma, 1) * p(x), sigma), line), p_sigma,
              "p(y|x) is the density of y = x + σz given x: N(y; x, σ²) = g_σ(y - x); "
              "marginalise over the prior p(x)", "6.3.17", id="noisy_density"),
-        Step(dp_sigma, PriorIntegral(sp.diff(g(y - x), y) * p(x), line),
+        Step(held_derivative(p_sigma, y), PriorIntegral(sp.diff(g(y - x), y) * p(x), line),
              "differentiate under the integral sign (the Gaussian kernel is smooth and "
              "integrable against p)", "6.3.18",
              printed=Printed(rhs=p_sigma, note="the derivative is missing on the right: the "

@@ -7,6 +7,7 @@ import sympy as sp
 
 from ...latex import Notation
 from ...model import Claim, Derivation, Matrix, Printed, Quote, Step
+from ...symbolic.held import held_product as held
 from .notation import matrix_notation
 
 def _cayley(skew: list[list[float]]) -> list[list[float]]:
@@ -115,7 +116,8 @@ def _build() -> Derivation:
     xi = sp.sqrt(beta) * Normal("xi_k", 0, 1)
     zeta = sigma * Normal("zeta_k", 0, 1)
     tweedie_form = (eye - sigma ** 2 * C_sigma.inverse()) * x_sigma
-    factored = C_sigma.inverse() * sp.MatAdd(C, sigma ** 2 * eye, -sigma ** 2 * eye) * x_sigma
+    # held: `*` would carry out σ²I - σ²I on construction (then 6.3.24 would check nothing)
+    factored = held(C_sigma.inverse(), sp.MatAdd(C, sigma ** 2 * eye, -sigma ** 2 * eye), x_sigma)
 
     steps = (
         Step(-sp.diff(x_sigma.T * C_sigma.inverse() * x_sigma, x_sigma) / 2,
