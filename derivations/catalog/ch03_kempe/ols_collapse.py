@@ -44,8 +44,7 @@ DERIVATION = Derivation(
              id="substitute_model"),
         Step(W_HAT, w0 + noise_map(X) * E,
              "(XᵀX)⁻¹XᵀX = I: ŵ = w₀ + (XᵀX)⁻¹XᵀE", "3.0.13",
-             printed=Printed(rhs=w0 + X.T * E,
-                             note="the factor (X₀ᵀX₀)⁻¹ is missing: ŵ = w₀ + (X₀ᵀX₀)⁻¹X₀ᵀE₀"), id="ols_noise_term"),
+             id="ols_noise_term"),
         Step(sq_norm(W_HAT - w0), sq_norm(noise_map(X) * E),
              "E_tot (3.0.14) = ‖ŵ − w₀‖² = ‖(XᵀX)⁻¹XᵀE‖² by (3.0.13)", "3.0.14", id="total_error_norm"),
         Step(noise_average(noise_map(X), T), sigma**2 * sp.Trace(held(sp.Transpose(noise_map(X)), noise_map(X))),
@@ -94,9 +93,7 @@ DERIVATION = Derivation(
         Step(sq_norm(W_2 - w0), sq_norm(COLLAPSE_NOISE),
              "the test error (Σ = I) of the second model is the squared norm of the summed noise "
              "terms", "3.0.21",
-             printed=Printed(lhs=sp.sqrt(sq_norm(W_2 - w0)),
-                             note="(3.0.21) equates the norm ‖ŵ₂ − w₀‖₂ (the unsquared 3.0.19) with "
-                                  "the squared norm ‖…‖₂²; the test error is the squared one"), id="two_fit_error_norm"),
+             id="two_fit_error_norm"),
         Step(noise_average(noise_map(X_1), T) + noise_average(noise_map(X_0), T0)
              + 2 * sp.Trace(held(sp.Transpose(noise_map(X_0)), noise_map(X_1), sp.ZeroMatrix(T, T0))),
              sigma**2 * sp.Trace(held(sp.Transpose(noise_map(X_1)), noise_map(X_1)))
@@ -112,10 +109,7 @@ DERIVATION = Derivation(
              "n generations on T₀ samples and the final fit on T: the noise terms are independent "
              "and zero-mean, cross terms vanish, each term is the OLS test error (3.0.18) of its "
              "own design (Σ-weighted, any SPD Σ)", "3.0.23", constraints=VALID_T_T0,
-             printed=Printed(rhs=COLLAPSE_PRINTED,
-                             note="printed with '=', but dε²/T + ndε²/T₀ is only the T, T₀ → ∞ "
-                                  "asymptotic of the exact σ²d/(T − d − 1) + nσ²d/(T₀ − d − 1); at "
-                                  "finite T, T₀ it underestimates the error"), id="collapse_error"),
+             id="collapse_error"),
         Step(sp.Limit((COLLAPSE_ERROR / COLLAPSE_PRINTED).subs({T: tau * u, T0: tau0 * u}), u, sp.oo),
              sp.Integer(1),
              "the printed (3.0.23) is the exact error's asymptotic: ratio → 1 as T, T₀ → ∞ "
@@ -164,7 +158,8 @@ DERIVATION = Derivation(
         Quote("3.0.11", line=334, latex=r"\hat{w} = (X_0^T X_0)^{-1} X_0^T Y_0"),
         Quote("3.0.12", line=336, latex=r"= (X_0^T X_0)^{-1} X_0^T (X_0 w_0 + E_0)"),
         Quote("3.0.13", line=338, latex=r"= w_0 + X_0^T E_0",
-              note="reads ŵ as the OLS fit (3.0.11) on the labels Y_0 = X_0 w_0 + E_0 (3.0.12)"),
+              note="reads ŵ as the OLS fit (3.0.11) on the labels Y_0 = X_0 w_0 + E_0 (3.0.12); "
+                   "the factor (X₀ᵀX₀)⁻¹ is missing: ŵ = w₀ + (X₀ᵀX₀)⁻¹X₀ᵀE₀"),
         Quote("3.0.14", line=342, latex=r"E_{tot} = \|(\hat{w} - w_0)\|^2",
               unchecked={0: "defines E_tot"}),
         Quote("3.0.15", line=344, latex=r"= \mathbb{E}_\epsilon \|X_0^T E_0\|^2"),
@@ -177,10 +172,13 @@ DERIVATION = Derivation(
         Quote("3.0.21", line=364, latex=r"E_{test}^{(2)} = \|\hat{w}_2 - w_0\|_2 = \left\| \underbrace{\hat{w}_2 - \hat{w}_1}_{X_1^T E_1} + \underbrace{\hat{w}_1 - w_0}_{X_0^T E_0} \right\|_2^2",
               notation=COLLAPSE, unchecked={0: "defines E^(2), printed unsquared"},
               note="the underbraces X_1^T E_1, X_0^T E_0 (dropped by the reader) repeat the "
-                   "(3.0.13) misprint"),
+                   "(3.0.13) misprint; the display equates the norm ‖ŵ₂ − w₀‖₂ (the unsquared "
+                   "3.0.19) with the squared norm ‖…‖₂², and the test error is the squared one"),
         Quote("3.0.22", line=366, latex=r"\asymp \frac{d\epsilon^2}{T} + \frac{d\epsilon^2}{T_0}"),
         Quote("3.0.23", line=370, latex=r"E_{test}^{(n)} = \frac{d\epsilon^2}{T} + \frac{nd\epsilon^2}{T_0}",
               note="E_test^(n) read as the derived test error of the n-th model (step "
-                   "collapse_error's left side); the notes' ε is σ"),
+                   "collapse_error's left side); the notes' ε is σ. Printed with '=', but "
+                   "dε²/T + ndε²/T₀ is only the T, T₀ → ∞ asymptotic of the exact "
+                   "σ²d/(T − d − 1) + nσ²d/(T₀ − d − 1): at finite T, T₀ it underestimates"),
     ),
 )

@@ -58,7 +58,9 @@ def _quotes() -> tuple[Quote, ...]:
                  "of x): the table does not bind it")
     return (
         Quote("6.3.22", line=821, latex=r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
-              note="the notes write x̂(σ) for the denoiser x̂(x_σ) of 6.3.16; read as that"),
+              note="the notes write x̂(σ) for the denoiser x̂(x_σ) of 6.3.16; read as that. They "
+                   "print (C + σ²I)^{-1} σ; Tweedie multiplies the score by σ², so it is "
+                   "(C + σ²I)^{-1} σ²"),
         Quote("6.3.23", line=823, latex=r"= (C + \sigma^2 \mathbb{I})^{-1}(C + \sigma^2 \mathbb{I} - \sigma^2 \mathbb{I})\hat{x}_\sigma",
               note="x̂_σ is printed where the observation x_σ is meant (6.3.22 and 6.3.24 "
                    "act on x_σ); its left side is 6.3.22's printed right side"),
@@ -126,9 +128,7 @@ def _build() -> Derivation:
              "(C symmetric)", id="gaussian_score"),
         Step(x_sigma + sigma ** 2 * (-C_sigma.inverse() * x_sigma), tweedie_form,
              "Tweedie (6.3.16) with the score -(C + σ²I)^{-1} x_σ", "6.3.22",
-             printed=Printed(rhs=(eye - C_sigma.inverse() * sigma) * x_sigma,
-                             note="the notes print (C + σ²I)^{-1} σ; Tweedie multiplies the "
-                                  "score by σ², so it is (C + σ²I)^{-1} σ²"), id="tweedie_linear"),
+             id="tweedie_linear"),
         Step(tweedie_form, factored, "I = (C + σ²I)^{-1}(C + σ²I)", "6.3.23", id="identity_factor"),
         Step(factored, wiener * x_sigma, "σ²I - σ²I = 0: a linear filter of x_σ", "6.3.24", id="linear_filter"),
         Step((C_eig + sigma ** 2 * eye).inverse() * C_eig,
