@@ -2,7 +2,10 @@
 
 ``verify_relation`` is the one entry point.  Symbolic work and numeric work each run in a
 forked child under a hard time limit (:mod:`derivations.verify.isolate`), so a runaway
-``simplify`` or quadrature ends as ``undecided`` instead of hanging the run.
+``simplify`` or quadrature ends as ``undecided`` instead of hanging the run.  The two halves
+share one budget: the symbolic half gets ``timeout`` seconds, the numeric half what is left of
+it but at least :data:`NUMERIC_GRACE` — a step ends within ``timeout + NUMERIC_GRACE`` seconds
+(plus process start-up).
 """
 from __future__ import annotations
 
@@ -14,8 +17,9 @@ from typing import Callable, Mapping, Sequence
 import sympy as sp
 
 from ..model import Derivation
-from .isolate import ChildFailed, TimedOut, run_limited
+from .isolate import ChildDied, ChildFailed, TimedOut, run_limited
 from .numeric import PRECISION, NumericOutcome, numeric_check
+from ..limits import NUMERIC_GRACE  # seconds the numeric half gets even after a symbolic timeout
 from .symbolic import _symbolic, default_simplify
 
 
@@ -28,6 +32,7 @@ class StepResult:
     evaluation: dict | None = None
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    limited: bool = False  # a time limit (or a killed child) cut the symbolic or numeric half
 
 
 
@@ -45,22 +50,27 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
     start = time.perf_counter()
     simplifier = simplifier or default_simplify
     notes: list[str] = []
+    limited = False
     try:
         sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
         sym_state = "zero" if sym_zero else "not-reduced"
     except TimedOut:
-        sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "timeout"
+        sym_zero, diff_latex, sym_state, limited = False, sp.latex(lhs - rhs), "timeout", True
         notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
     except ChildFailed as exc:
         sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "error"
+        limited = limited or isinstance(exc, ChildDied)
         notes.append(f"symbolic engine failed: {exc}")
+    left = max(timeout - (time.perf_counter() - start), NUMERIC_GRACE)
     try:
         num = run_limited(lambda: numeric_check(
             derivation, lhs, rhs, relation, seed=seed, points=points, tolerance=tolerance,
-            constraints=constraints, domain=domain), timeout)
+            constraints=constraints, domain=domain), left)
     except TimedOut:
+        limited = True
         num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
     except ChildFailed as exc:
+        limited = limited or isinstance(exc, ChildDied)
         num = NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
     if num.note:
         notes.append(num.note)
@@ -79,4 +89,4 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
     else:
         verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
     return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
-                      round(time.perf_counter() - start, 3), notes)
+                      round(time.perf_counter() - start, 3), notes, limited)
