@@ -31,11 +31,11 @@ def check(derivations: Any, **options: Any) -> dict:
     ``mc``, ``samples``, ``alpha``, ``cache``, ``strict``, …); misuse raises a
     :class:`LectureCheckError` naming the argument and what is valid.
     """
-    from .errors import InvalidOption
+    from .errors import InvalidOption, shown
     from .registry import get
     from .run import Options, run
 
-    items = derivations if isinstance(derivations, (list, tuple)) else [derivations]
+    items = list(derivations) if isinstance(derivations, (list, tuple)) else [derivations]
     resolved = []
     for item in items:
         if isinstance(item, str):
@@ -43,12 +43,11 @@ def check(derivations: Any, **options: Any) -> dict:
         elif isinstance(item, Derivation):
             resolved.append(item)
         else:
-            raise InvalidOption(f"derivations={item!r} ({type(item).__name__}): expected a "
+            raise InvalidOption(f"derivations={shown(item)} ({type(item).__name__}), expected a "
                                 "Derivation, a registered id such as 'mallat.tweedie', or a list "
                                 "of them")
-    try:
-        opts = Options(**options)
-    except TypeError as exc:
-        raise InvalidOption(f"check(): {exc}; valid options: "
-                            + ", ".join(Options.__dataclass_fields__)) from None
-    return run(resolved, opts)
+    unknown = sorted(set(options) - set(Options.__dataclass_fields__))
+    if unknown:
+        raise InvalidOption(f"{unknown[0]}={shown(options[unknown[0]])}, expected one of the "
+                            "options " + ", ".join(Options.__dataclass_fields__))
+    return run(resolved, Options(**options))
