@@ -29,9 +29,7 @@ import math
 import os
 import re
 import signal
-import stat
 import sys
-from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from ._version import __version__

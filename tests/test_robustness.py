@@ -14,7 +14,6 @@ import json
 import os
 import random
 import signal
-import stat
 import subprocess
 import sys
 import time
