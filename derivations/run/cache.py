@@ -155,7 +155,7 @@ class StepCache:
 
     def __init__(self, enabled: bool = True, path: Path | None = None,
                  warn: Callable[[str], None] = _warn) -> None:
-        self.path = path or cache_dir() / FILE_NAME
+        self.path = path
         self._warn = warn
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
@@ -169,6 +169,8 @@ class StepCache:
         return self._db is not None
 
     def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            self.path = cache_dir() / FILE_NAME  # (no home directory: a warning, not a crash)
         if self.path.exists() and not self.path.is_file():
             raise sqlite3.DatabaseError("not a regular file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -198,7 +200,7 @@ class StepCache:
         """Run a store action; on any failure warn once, close the store and return None."""
         try:
             return action()
-        except (sqlite3.Error, OSError, ValueError) as exc:
+        except (sqlite3.Error, OSError, ValueError, RuntimeError) as exc:
             self._disable(exc)
             return None
 
@@ -210,7 +212,8 @@ class StepCache:
                 pass
         self._db = None
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        self._warn(f"step cache {str(self.path)[:200]!r} unusable ({reason}); "
+        where = "" if self.path is None else f" {str(self.path)[:200]!r}"
+        self._warn(f"step cache{where} unusable ({reason}); "
                    "running without the cache (delete the file, or use --no-cache)")
 
     def get(self, key: str) -> dict | None:
