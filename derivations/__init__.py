@@ -49,5 +49,5 @@ def check(derivations: Any, **options: Any) -> dict:
     unknown = sorted(set(options) - set(Options.__dataclass_fields__))
     if unknown:
         raise InvalidOption(f"{unknown[0]}={shown(options[unknown[0]])}, expected one of the "
-                            "options " + ", ".join(Options.__dataclass_fields__))
+                            "valid options: " + ", ".join(Options.__dataclass_fields__))
     return run(resolved, Options(**options))

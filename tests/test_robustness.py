@@ -289,7 +289,7 @@ def test_options_accept_or_name_the_option(name, value):
     ({"jobs": 1000}, "jobs=1000, expected an integer >= 1 and <= 256"),
     ({"mc": "yes"}, "mc='yes', expected True or False"),
     ({"mc_timeout": 0}, "mc_timeout=0"),
-    ({"frobnicate": 1}, "frobnicate=1, expected one of the options"),
+    ({"frobnicate": 1}, "frobnicate=1, expected one of the valid options"),
 ])
 def test_check_api_misuse_raises_named_errors(kwargs, fragment):
     with pytest.raises(LectureCheckError) as info:
@@ -429,7 +429,8 @@ def _catches(pid: int, sig: int) -> bool:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return False
-    mask = int(next(l for l in status.splitlines() if l.startswith("SigCgt:")).split()[1], 16)
+    line = next(row for row in status.splitlines() if row.startswith("SigCgt:"))
+    mask = int(line.split()[1], 16)
     return bool(mask >> (sig - 1) & 1)
 
 

@@ -33,6 +33,7 @@ from ..model import VERDICTS
 SCHEMA = 2  # PRAGMA user_version of the store; another value is "another schema"
 FILE_NAME = "steps.sqlite3"
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for a concurrent run's transaction
+# the fields every stored result has (others, e.g. numeric evidence, are kept when finite JSON)
 RESULT_KEYS = ("verdict", "method", "difference_latex", "witness", "evaluation", "notes")
 _TABLE_SQL = "CREATE TABLE steps (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
 
@@ -115,9 +116,10 @@ def _is_finite_value(v: Any) -> bool:
 
 
 def valid_result(r: Any) -> bool:
-    """Whether ``r`` has the shape of a stored step result (keys, verdict vocabulary, types,
-    finite numbers).  ``undecided`` is never stored, so it is never valid here."""
-    if not isinstance(r, dict) or tuple(r) != RESULT_KEYS:
+    """Whether ``r`` has the shape of a stored step result: the :data:`RESULT_KEYS` with their
+    types, a verdict of the vocabulary, finite numbers; fields added later (e.g. evidence) must
+    be finite JSON.  ``undecided`` is never stored, so it is never valid here."""
+    if not isinstance(r, dict) or not set(RESULT_KEYS) <= set(r):
         return False
     return (r["verdict"] in VERDICTS and r["verdict"] != "undecided"
             and isinstance(r["method"], str) and isinstance(r["difference_latex"], str)
@@ -125,7 +127,8 @@ def valid_result(r: Any) -> bool:
             and (r["witness"] is None or (isinstance(r["witness"], dict) and all(
                 isinstance(k, str) and _is_text_tree(v) for k, v in r["witness"].items())))
             and (r["evaluation"] is None or (isinstance(r["evaluation"], dict)
-                                             and _is_finite_value(r["evaluation"]))))
+                                             and _is_finite_value(r["evaluation"])))
+            and all(_is_finite_value(v) for k, v in r.items() if k not in RESULT_KEYS))
 
 
 def decode(text: Any) -> dict | None:

@@ -16,8 +16,9 @@ import sys
 import traceback
 from typing import Any, Callable
 
-_CTX = mp.get_context("fork")
 from ..limits import MAX_TIMEOUT  # longer limits are refused (and overflow some poll calls)
+
+_CTX = mp.get_context("fork")
 _PR_SET_PDEATHSIG = 1
 
 
