@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     _run_options(p, mc=False)
     p.set_defaults(handler=cmd_coverage)
+
+    from .latex import cli_notes  # `notes NOTES`: the LaTeX reader on every labelled equation
+    cli_notes.add_parser(sub)
     return parser
 
 
@@ -234,6 +237,33 @@ def _output_error(exc: OSError) -> OutputError:
     why = exc.strerror or str(exc)
     return OutputError(f"cannot write the output to {_stdout_name()}: {why}; expected a "
                        "writable output (free space on the disk, or another file)")
+
+
+class _GuardedStdout:
+    """``sys.stdout`` during a command: a write error of any sub-command (``print`` included)
+    becomes :class:`OutputError`; a closed pipe stays a quiet ``BrokenPipeError``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _print_json(obj: Any) -> None:
@@ -391,7 +421,7 @@ def cmd_errata(args: argparse.Namespace) -> int:
     if open_forms:
         total = sum(len(d["errata"]) for d in result["derivations"])
         _incomplete(f"errata incomplete: {len(open_forms)} of {total} printed forms "
-                    f"unclassified ({_listing(open_forms)}); rerun with a larger --timeout")
+                    f"unclassified ({_listing(open_forms)})" + _hint(open_forms))
         return EXIT_FAIL
     return EXIT_OK
 
@@ -412,6 +442,11 @@ def unresolved_printed(result: dict) -> list[str]:
 def _listing(items: Sequence[str], shown_items: int = 3) -> str:
     more = len(items) - shown_items
     return "; ".join(items[:shown_items]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _hint(reasons: Sequence[str]) -> str:
+    """The remedy when some verdict is only missing for lack of time."""
+    return "; rerun with a larger --timeout" if any("undecided" in r for r in reasons) else ""
 
 
 def _incomplete(message: str) -> None:
@@ -455,7 +490,7 @@ def _coverage_status(report: dict) -> int:
     if not weak:
         return EXIT_OK
     _incomplete(f"coverage incomplete: {len(weak)} of {len(report['labels'])} labels unverified "
-                f"({_listing(weak)}); rerun with a larger --timeout")
+                f"({_listing(weak)})" + _hint(weak))
     return EXIT_FAIL
 
 
@@ -527,6 +562,7 @@ def _quiet_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see the module docstring)."""
     previous: dict = {}
+    stdout = sys.stdout
     try:
         if argv is None:  # the console script: take over the signals (library callers keep theirs)
             for sig in STOP_SIGNALS:
@@ -538,6 +574,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if extra:
             raise UsageError(f"{args.command}: unrecognized arguments: {' '.join(extra)} "
                              f"(see '{PROG} {args.command} --help')")
+        if stdout is not None:
+            sys.stdout = _GuardedStdout(stdout)
         status = args.handler(args)
         _flush()
         return status
@@ -559,6 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               "its catalog; rerun with LECTURECHECK_DEBUG=1 for the traceback)")
         return EXIT_INTERNAL
     finally:
+        sys.stdout = stdout
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

@@ -134,6 +134,14 @@ def assert_clean(argv: list, status: int, out: str, err: str) -> None:
 
 # ---------------------------------------------------------------- fuzzed command lines
 
+def _subcommands() -> list[str]:
+    """The sub-commands this build of the CLI has."""
+    from derivations.cli import build_parser
+
+    parser = build_parser()
+    return list(parser._subparsers._group_actions[0].choices)
+
+
 SPECIAL_VALUES = ["0", "1", "-1", "1e-17", "1e-12", "3e6", "86400", "86401", "nan", "inf",
                   "-inf", "-0", "1e308", "0x10", "1_000", "\u0663", " 7 ", "", "9" * 5000,
                   "1" * 40, "2", "100", "99", "100000000", "100000001", "0.2", "257", "256",
@@ -141,7 +149,8 @@ SPECIAL_VALUES = ["0", "1", "-1", "1e-17", "1e-12", "3e6", "86400", "86401", "na
 OPTIONS = ["--json", "--seed", "--samples", "--timeout", "--jobs", "--alpha", "--mc-timeout",
            "--no-cache", "--no-mc", "--strict", "--timings", "--help", "--version", "--bogus",
            "-h", "--"]
-WORDS = ["list", "check", "errata", "coverage", "fz.tiny", "no.such_id", "x" * 300,
+SUBCOMMANDS = [c for c in ("list", "check", "errata", "coverage", "notes") if c in _subcommands()]
+WORDS = [*SUBCOMMANDS, "fz.tiny", "no.such_id", "x" * 300,
          "a/b.derivation.md", "notes.md", "/dev/null", "/", ".", "-", "\x00bad", "\udcff"]
 
 values = st.one_of(st.sampled_from(SPECIAL_VALUES),
@@ -154,7 +163,7 @@ tokens = st.one_of(st.sampled_from(OPTIONS), st.sampled_from(WORDS), values)
 @st.composite
 def command_lines(draw) -> list[str]:
     """A sub-command (or none), then options with values and stray tokens."""
-    argv = [draw(st.sampled_from(["list", "check", "errata", "coverage", "", "bogus"]))]
+    argv = [draw(st.sampled_from(SUBCOMMANDS + ["", "bogus"]))]
     argv = [a for a in argv if a]
     if argv and argv[0] == "check" and draw(st.booleans()):
         argv.append("fz.tiny")
@@ -211,13 +220,13 @@ def _file_cases(tmp: Path) -> dict[str, str]:
             "unreadable": str(tmp / "unreadable.txt")}
 
 
-@pytest.mark.parametrize("command", ["coverage", "check", "errata"])
+@pytest.mark.parametrize("command", [c for c in SUBCOMMANDS if c != "list"])
 def test_special_and_odd_files_never_block(tmp_path, command):
     for name, path in _file_cases(tmp_path).items():
         argv = [command, path, "--seed", "1"]
         status, out, err = run_main(argv, limit=60)
         assert_clean(argv, status, out, err)
-        if command != "coverage" or name in ("fifo", "dev-null", "dev-zero", "directory",
+        if command not in ("coverage", "notes") or name in ("fifo", "dev-null", "dev-zero", "directory",
                                              "missing", "long-name", "deep-long", "binary",
                                              "latin1"):
             assert status == 2, (name, err)
@@ -233,9 +242,11 @@ def test_special_and_odd_files_never_block(tmp_path, command):
 def test_fuzzed_notes_files(tmp_path_factory, data, as_json):
     path = tmp_path_factory.mktemp("notes") / "notes.txt"
     path.write_bytes(data)
-    argv = ["coverage", str(path), "--seed", "1"] + (["--json"] if as_json else [])
-    status, out, err = run_main(argv)
-    assert_clean(argv, status, out, err)
+    for argv in (["coverage", str(path), "--seed", "1"], ["notes", str(path)]):
+        argv += ["--json"] if as_json else []
+        if argv[0] in SUBCOMMANDS:
+            status, out, err = run_main(argv)
+            assert_clean(argv, status, out, err)
 
 
 def test_huge_notes_file_is_refused_by_size(tmp_path):

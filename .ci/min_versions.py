@@ -1,0 +1,22 @@
+"""Print the floors of pyproject.toml's dependencies (and the given extras) as exact pins.
+
+Used by .ci/run's minimum-versions job: ``pip install $(python .ci/min_versions.py test)``.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+requirements = list(project["dependencies"])
+for extra in sys.argv[1:]:
+    requirements += project["optional-dependencies"][extra]
+pins = []
+for req in requirements:
+    m = re.match(r"\s*([A-Za-z0-9_.\-\[\]]+)\s*>=\s*([0-9][^,;\s]*)", req)
+    if not m:
+        sys.exit(f"{req!r}: every dependency needs a tested floor (name>=version)")
+    pins.append(f"{m.group(1)}=={m.group(2)}")
+print(" ".join(pins))
