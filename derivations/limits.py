@@ -7,7 +7,7 @@ parser reads them before SymPy is loaded).
 from __future__ import annotations
 
 MAX_TIMEOUT = 86_400.0  # seconds per step (and per Monte Carlo case): one day at most
-STEP_GRACE = 1.0  # the second half of a step always gets this; a step ends within timeout + 1 s
+STEP_GRACE = 1.0  # the numeric half always gets this much: a step ends within timeout + 1 s
 MAX_JOBS = 256
 MIN_SAMPLES, MAX_SAMPLES = 100, 10**8  # 10^8 Gaussian draws stream in seconds
 MIN_ALPHA = 1e-12  # below ~2e-16 the z quantile's 1 - alpha/2 rounds to 1 (every claim undecided)

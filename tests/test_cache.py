@@ -325,7 +325,8 @@ def test_step_result_reports_a_symbolic_timeout_as_limited():
 
     d = FIXTURES["cachetest.other"]
     r = verify_relation(d, sp.sin(x)**2 + sp.cos(x)**2, 1, simplifier=hang, timeout=0.5)
-    assert r.verdict == "numeric" and r.limited
+    assert r.limited and "stopped at the 0.5 s limit" in r.notes[0], r
+    assert r.verdict in ("numeric", "undecided")  # numeric within the 1 s it has left
     r = verify_relation(d, sp.sin(x)**2 + sp.cos(x)**2, 1, timeout=20)
     assert r.verdict == "proved" and not r.limited
 
