@@ -107,6 +107,11 @@ def _latex(e) -> str:
     return sp.latex(e)
 
 
+def _stored(out: dict) -> dict:
+    """A step result in its one canonical form (as the cache returns it), without timing."""
+    return canonical({k: v for k, v in out.items() if k != "seconds"})
+
+
 def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
                simplifier=None) -> Callable[[], dict]:
     lhs, rhs, rel = sides(step, printed)
@@ -123,12 +128,12 @@ def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: S
             d, lhs, rhs, rel, seed=seed, timeout=opts.timeout, points=opts.points,
             tolerance=step.tolerance, constraints=step.constraints, domain=step.domain,
             simplifier=simplifier)
-        out = canonical({"verdict": r.verdict, "method": r.method,
-                         "difference_latex": r.difference_latex, "witness": r.witness,
-                         "evaluation": r.evaluation, "notes": r.notes})
+        out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
+               "difference_latex": r.difference_latex, "witness": r.witness,
+               "evaluation": r.evaluation, "notes": r.notes}
         if simplifier is None:
-            cache.put(key, out, limited=r.limited)
-        return dict(out, seconds=r.seconds)
+            cache.put(key, _stored(out), limited=r.limited)
+        return dict(_stored(out), seconds=r.seconds)
     return run
 
 

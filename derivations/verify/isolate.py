@@ -13,10 +13,11 @@ import os
 import pickle
 import signal
 import sys
+import time
 import traceback
 from typing import Any, Callable
 
-from ..limits import MAX_TIMEOUT  # longer limits are refused (and overflow some poll calls)
+from ..limits import MAX_TIMEOUT, STEP_GRACE  # longer limits overflow some poll calls
 
 _CTX = mp.get_context("fork")
 _PR_SET_PDEATHSIG = 1
@@ -65,6 +66,13 @@ def _child(fn: Callable[[], Any], conn, parent: int) -> None:
         conn.send_bytes(pickle.dumps(("error", f"unpicklable result: {exc}", "")))
     conn.close()
     os._exit(0)
+
+
+def remaining(start: float, budget: float, floor: float = STEP_GRACE) -> float:
+    """Seconds left of a ``budget`` started at ``time.perf_counter()`` value ``start``, at least
+    ``floor``: the numeric half of a step gets what its symbolic half left, at least 1 s, so a
+    step ends within ``--timeout`` + 1 s."""
+    return max(budget - (time.perf_counter() - start), floor)
 
 
 def run_limited(fn: Callable[[], Any], timeout: float) -> Any:

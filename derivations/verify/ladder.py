@@ -2,10 +2,7 @@
 
 ``verify_relation`` is the one entry point.  Symbolic work and numeric work each run in a
 forked child under a hard time limit (:mod:`derivations.verify.isolate`), so a runaway
-``simplify`` or quadrature ends as ``undecided`` instead of hanging the run.  The two halves
-share one budget of ``timeout`` seconds: the numeric half gets what the symbolic half left, at
-least :data:`~derivations.limits.STEP_GRACE` (1 s), so a step ends within ``timeout`` + 1 s.
-``StepResult.limited`` says a limit cut a half short: such a result is never cached.
+``simplify`` or quadrature ends as ``undecided`` instead of hanging the run.
 """
 from __future__ import annotations
 
@@ -17,10 +14,10 @@ from typing import Callable, Mapping, Sequence
 import sympy as sp
 
 from ..model import Derivation
-from ..limits import STEP_GRACE
-from .isolate import ChildDied, ChildFailed, TimedOut, run_limited
+from .isolate import ChildFailed, TimedOut, run_limited
 from .numeric import PRECISION, NumericOutcome, numeric_check
 from .symbolic import _symbolic, default_simplify
+from .isolate import ChildDied, remaining  # the step's one budget: timeout + STEP_GRACE at most
 
 
 @dataclass
@@ -41,11 +38,6 @@ def step_seed(seed: int, *parts: str) -> int:
     return zlib.crc32("\x1f".join((str(seed),) + parts).encode())
 
 
-def _left(start: float, timeout: float) -> float:
-    """What is left of a step's ``timeout`` budget started at ``start``, at least STEP_GRACE."""
-    return max(timeout - (time.perf_counter() - start), STEP_GRACE)
-
-
 def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
                     seed: int = 0, timeout: float = 20.0, points: int = 5,
                     tolerance: float = 1e-20, constraints: Sequence = (),
@@ -55,22 +47,22 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
     start = time.perf_counter()
     simplifier = simplifier or default_simplify
     notes: list[str] = []
-    limited = False  # set when a time limit or a dead child cut a half short
+    limited = False  # set when a time limit or a dead child cut a half short (never cached)
     try:
         sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
         sym_state = "zero" if sym_zero else "not-reduced"
     except TimedOut:
-        limited = True
         sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "timeout"
         notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
+        limited = True
     except ChildFailed as exc:
-        limited = limited or isinstance(exc, ChildDied)
         sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "error"
         notes.append(f"symbolic engine failed: {exc}")
+        limited = isinstance(exc, ChildDied)
     try:
         num = run_limited(lambda: numeric_check(
             derivation, lhs, rhs, relation, seed=seed, points=points, tolerance=tolerance,
-            constraints=constraints, domain=domain), _left(start, timeout))
+            constraints=constraints, domain=domain), remaining(start, timeout))
     except TimedOut:
         limited = True
         num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
