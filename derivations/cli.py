@@ -14,7 +14,8 @@ Exit status (the same for every sub-command):
 ====  ===================================================================================
 
 ``--json`` writes exactly the library's result (``json.dumps(result, indent=2)``) and nothing
-else to stdout.  Time limits: a step (symbolic + numeric halves) ends within ``--timeout`` + 1 s;
+else to stdout.  Time limits: a step (symbolic half at most 3/4 of ``--timeout``, numeric half
+the rest, at least 1 s) ends within ``--timeout`` + 1 s;
 a Monte Carlo case within ``--mc-timeout`` (default ``max(60, 6 × --timeout)``).
 
 >>> build_parser().parse_args(["check", "--no-mc", "--seed", "5"]).seed

@@ -161,7 +161,7 @@ def test_bad_store_in_a_run_gives_one_stderr_line_and_right_results(tmp_path, mo
     cache = tmp_path / "badcache"
     _write_bytes(cache / store.FILE_NAME, b"[]")
     monkeypatch.setenv("LECTURECHECK_CACHE", str(cache))
-    report = derivations.check(TINY, seed=1, jobs=2)
+    report = derivations.check(TINY, seed=1, jobs=2, timeout=120)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "warning: step cache" in err, err
     assert [s["verdict"] for s in report["derivations"][0]["steps"]] == ["proved", "refuted"]
@@ -171,7 +171,7 @@ def test_unwritable_cache_location_warns_once(tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("LECTURECHECK_CACHE", str(blocker / "sub"))
-    report = derivations.check(TINY, seed=1)
+    report = derivations.check(TINY, seed=1, timeout=120)
     assert report["derivations"][0]["verdict"] == "fail"
     assert capsys.readouterr().err.count("warning: step cache") == 1
 
@@ -218,21 +218,23 @@ def test_concurrent_writers_keep_every_entry(tmp_path):
 
 def _run_one(derivation_id: str, cache_dir: str, out: str) -> None:
     os.environ["LECTURECHECK_CACHE"] = cache_dir
-    report = derivations.check(FIXTURES[derivation_id], seed=4, jobs=2)
+    report = derivations.check(FIXTURES[derivation_id], seed=4, jobs=2, timeout=120)
     Path(out).write_text(json.dumps(report))
     os._exit(0)
 
 
-def test_concurrent_runs_on_one_cache_keep_every_entry(tmp_path):
+def test_concurrent_runs_on_one_cache_keep_every_entry(tmp_path, capfd):
+    """Four runs (two per fixture) start together on a store none of them has created."""
     cache = tmp_path / "shared"
     ctx = mp.get_context("fork")
-    procs = [ctx.Process(target=_run_one, args=(i, str(cache), str(tmp_path / f"{i}.json")))
-             for i in FIXTURES]
+    procs = [ctx.Process(target=_run_one, args=(i, str(cache), str(tmp_path / f"{i}{k}.json")))
+             for i in FIXTURES for k in range(2)]
     for p in procs:
         p.start()
     for p in procs:
         p.join(120)
-    assert [p.exitcode for p in procs] == [0] * len(FIXTURES)
+    assert [p.exitcode for p in procs] == [0] * len(procs)
+    assert "warning" not in capfd.readouterr().err
     rows = sqlite3.connect(cache / store.FILE_NAME).execute("SELECT count(*) FROM steps")
     expected = sum(len(d.steps) + sum(s.printed is not None for s in d.steps)
                    for d in FIXTURES.values())
@@ -254,8 +256,9 @@ FIXTURES = {d.id: d for d in (TINY, OTHER)}
 
 
 def _json(**kw) -> str:
-    return json.dumps(derivations.check(list(FIXTURES.values()), seed=3, mc=False, **kw),
-                      indent=2)
+    # a generous time limit: on a loaded machine a limit, not the cache, could change a verdict
+    return json.dumps(derivations.check(list(FIXTURES.values()), seed=3, mc=False, timeout=120,
+                                        **kw), indent=2)
 
 
 @pytest.fixture(scope="module")
@@ -309,10 +312,10 @@ def test_a_limited_result_is_not_cached(monkeypatch):
                           r.evaluation, r.seconds, ["symbolic simplification stopped"], True)
 
     monkeypatch.setattr(runner, "verify_relation", busy)
-    busy_run = derivations.check(OTHER, seed=3, mc=False)
+    busy_run = derivations.check(OTHER, seed=3, mc=False, timeout=120)
     assert {s["verdict"] for s in busy_run["derivations"][0]["steps"]} == {"numeric"}
     monkeypatch.setattr(runner, "verify_relation", real)
-    idle_run = derivations.check(OTHER, seed=3, mc=False)
+    idle_run = derivations.check(OTHER, seed=3, mc=False, timeout=120)
     assert [s["verdict"] for s in idle_run["derivations"][0]["steps"]] == ["proved", "proved"]
 
 

@@ -230,7 +230,8 @@ def test_help_and_version():
 
 # ---------------------------------------------------------------- runs shared by the tests below
 
-CHECK_JSON = ["check", "--json", "--seed", "5", "--no-cache", "--samples", "5000"]
+# a generous --timeout: ten concurrent runs on a shared machine must not hit the step limit
+CHECK_JSON = ["check", "--json", "--seed", "5", "--no-cache", "--samples", "5000", "--timeout", "120"]
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +248,7 @@ def runs(tmp_path_factory) -> dict:
     first = run_batch({
         "json_jobs1": (CHECK_JSON + ["--jobs", "1"], "basic"),
         "json_jobs2": (CHECK_JSON + ["--jobs", "2"], "basic"),
-        "text_all": (["check", "--seed", "5", "--samples", "5000"], "basic"),
+        "text_all": (["check", "--seed", "5", "--samples", "5000", "--timeout", "120"], "basic"),
         "real_jobs1": (real + ["--jobs", "1"], None),
         "real_jobs2": (real + ["--jobs", "2"], None),
         "list_json": (["list", "--json"], "basic"),
@@ -257,10 +258,10 @@ def runs(tmp_path_factory) -> dict:
         "real_module": (["list", "--json"], "-m"),
     }, cache)
     second = run_batch({
-        "ou_timings": (["check", "fixture.ou", "--json", "--no-mc", "--timings", "--seed", "5"],
-                       "basic"),
-        "errata_json": (["errata", "--json", "--seed", "5"], "basic"),
-        "errata_text": (["errata", "fixture.ou", "--seed", "5"], "basic"),
+        "ou_timings": (["check", "fixture.ou", "--json", "--no-mc", "--timings", "--seed", "5",
+                        "--timeout", "120"], "basic"),
+        "errata_json": (["errata", "--json", "--seed", "5", "--timeout", "120"], "basic"),
+        "errata_text": (["errata", "fixture.ou", "--seed", "5", "--timeout", "120"], "basic"),
     }, cache)
     return first | second
 
@@ -457,11 +458,25 @@ def fixture_registry():
     registry.use(previous)
 
 
-def test_errata_incomplete_exits_1_and_says_what_is_missing(fixture_registry, capsys):
-    """A time limit too short to classify the printed forms: not a clean, complete list."""
+@pytest.fixture
+def out_of_time(monkeypatch):
+    """Every step ends undecided, as when each hits its time limit."""
+    from derivations.run import runner
+
+    def undecided(*args, **kwargs):
+        return runner.StepResult("undecided", "symbolic: timeout; numeric: no evaluation", "",
+                                 notes=["numeric evaluation stopped at the 1 s limit"],
+                                 limited=True)
+
+    monkeypatch.setattr(runner, "verify_relation", undecided)
+
+
+def test_errata_incomplete_exits_1_and_says_what_is_missing(fixture_registry, out_of_time,
+                                                             capsys):
+    """Printed forms the time limit left unclassified: not a clean, complete list."""
     from derivations.cli import main
 
-    assert main(["errata", "--timeout", "1e-6", "--no-cache", "--json"]) == 1
+    assert main(["errata", "--no-cache", "--json"]) == 1
     out, err = capsys.readouterr()
     assert json.loads(out) == []
     lines = err.splitlines()
@@ -470,16 +485,18 @@ def test_errata_incomplete_exits_1_and_says_what_is_missing(fixture_registry, ca
     assert "fixture.ou:s0 (6.3.5)" in lines[0] and "--timeout" in lines[0]
 
 
-def test_coverage_incomplete_exits_1_and_says_what_is_missing(fixture_registry, capsys, tmp_path):
+def test_coverage_incomplete_exits_1_and_says_what_is_missing(fixture_registry, out_of_time,
+                                                               capsys, tmp_path):
     from derivations.cli import main
 
     notes = tmp_path / "notes.txt"
     notes.write_text("(6.3.13) and (6.3.2)\n")
-    assert main(["coverage", str(notes), "--timeout", "1e-6", "--no-cache"]) == 1
+    assert main(["coverage", str(notes), "--no-cache"]) == 1
     out, err = capsys.readouterr()
     assert "unverified" in out and "1 definition" in out
     assert err.startswith("lecturecheck: coverage incomplete: 1 of 2 labels unverified "
                           "((6.3.13) line 1"), err
+    assert err.rstrip().endswith("rerun with a larger --timeout"), err
     assert err.count("\n") == 1
 
 

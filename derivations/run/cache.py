@@ -181,19 +181,22 @@ class StepCache:
                              isolation_level=None, check_same_thread=False)
         try:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("BEGIN IMMEDIATE")  # one consistent look at the schema: runs race to create
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
-            if version == 0 and not tables:  # a new store
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("BEGIN IMMEDIATE")
-                if not db.execute("SELECT 1 FROM sqlite_master").fetchone():  # lost no race
-                    db.execute(_TABLE_SQL)
-                    db.execute(f"PRAGMA user_version = {SCHEMA}")
-                db.execute("COMMIT")
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            created = version == 0 and not tables
+            if created:
+                db.execute(_TABLE_SQL)
+                db.execute(f"PRAGMA user_version = {SCHEMA}")
+                version, tables = SCHEMA, [("steps", _TABLE_SQL)]
+            db.execute("COMMIT")
             if version != SCHEMA or tables != [("steps", _TABLE_SQL)]:
                 raise sqlite3.DatabaseError(f"unknown schema (user_version {version})")
+            try:  # persistent once set: readers never block the writer
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # busy: the rollback journal is as safe, only less concurrent
         except BaseException:
             db.close()
             raise

@@ -18,6 +18,7 @@ from .isolate import ChildFailed, TimedOut, run_limited
 from .numeric import PRECISION, NumericOutcome, numeric_check
 from .symbolic import _symbolic, default_simplify
 from .isolate import ChildDied, remaining  # the step's one budget: timeout + STEP_GRACE at most
+from ..limits import SYMBOLIC_SHARE
 
 
 @dataclass
@@ -48,8 +49,9 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
     simplifier = simplifier or default_simplify
     notes: list[str] = []
     limited = False  # set when a time limit or a dead child cut a half short (never cached)
+    sym_limit = SYMBOLIC_SHARE * timeout  # the numeric half keeps the rest, at least STEP_GRACE
     try:
-        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
+        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), sym_limit)
         sym_state = "zero" if sym_zero else "not-reduced"
     except TimedOut:
         sym_zero, diff_latex, sym_state = False, sp.latex(lhs - rhs), "timeout"
