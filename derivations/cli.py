@@ -14,7 +14,7 @@ Exit status (the same for every sub-command):
 ====  ===================================================================================
 
 ``--json`` writes exactly the library's result (``json.dumps(result, indent=2)``) and nothing
-else to stdout.  Time limits: a step (symbolic half at most 3/4 of ``--timeout``, numeric half
+else to stdout.  Time limits: a step (symbolic half at most half of ``--timeout``, numeric half
 the rest, at least 1 s) ends within ``--timeout`` + 1 s;
 a Monte Carlo case within ``--mc-timeout`` (default ``max(60, 6 × --timeout)``).
 

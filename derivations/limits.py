@@ -7,7 +7,7 @@ parser reads them before SymPy is loaded).
 from __future__ import annotations
 
 MAX_TIMEOUT = 86_400.0  # seconds per step (and per Monte Carlo case): one day at most
-SYMBOLIC_SHARE = 0.75  # of a step's --timeout the symbolic half may use (numeric: the rest)
+SYMBOLIC_SHARE = 0.5  # of a step's --timeout the symbolic half may use (numeric: the rest)
 STEP_GRACE = 1.0  # the numeric half always gets this much: a step ends within timeout + 1 s
 MAX_JOBS = 256
 MIN_SAMPLES, MAX_SAMPLES = 100, 10**8  # 10^8 Gaussian draws stream in seconds

@@ -70,7 +70,7 @@ def _child(fn: Callable[[], Any], conn, parent: int) -> None:
 
 def remaining(start: float, budget: float, floor: float = STEP_GRACE) -> float:
     """Seconds left of a ``budget`` started at ``time.perf_counter()`` value ``start``, at least
-    ``floor``: the symbolic half of a step may use 3/4 of ``--timeout``, the numeric half gets
+    ``floor``: the symbolic half of a step may use half of ``--timeout``, the numeric half gets
     what is left, at least 1 s, so a step ends within ``--timeout`` + 1 s."""
     return max(budget - (time.perf_counter() - start), floor)
 
