@@ -8,10 +8,11 @@ Prints
     (target >= 0.5), measured in paired back-to-back rounds (median ratio), both with a cold
     allocator (fresh process: glibc serves each 512 KiB chunk temporary by a fresh mmap, page
     faults included) and a warm one (after glibc's dynamic mmap threshold has risen);
-(b) for every registered claim, at its first parameter case and its own sample size (repeated
-    until it has run 0.25 s): samples per second through ``estimate`` (sampler + streaming
+(b) for every registered claim, at its first parameter case and ``min(max_samples, 100000)``
+    samples (repeated until it has run 0.25 s): samples per second through ``estimate`` (sampler + streaming
     statistics), the random variates the sampler drew per second, and that rate divided by the
-    raw fill rate.
+    raw fill rate measured in bursts right before each repetition (so a loaded machine slows
+    both alike).
 
 What is counted as a variate: every element of every array (or scalar) returned by a method of
 the ``Generator`` the sampler receives, or written into its ``out=`` argument — one normal, one
@@ -39,7 +40,9 @@ TARGET = 0.5
 ROUNDS = 9  # paired (raw, estimate) measurements; medians are reported
 CHUNKS_PER_ROUND = 48
 MIN_CLAIM_SECONDS = 0.25  # a claim's estimate is repeated until it has run this long
+PAIRED_RAW_SECONDS = 0.05  # raw fills timed right before each repetition of a claim
 MAX_CLAIM_REPEATS = 50
+BENCH_SAMPLES = 100_000  # per-claim sample size unless the claim fixes its own
 
 
 class CountingGenerator:
@@ -110,27 +113,42 @@ def warm_allocator() -> None:
     del block
 
 
-def claim_rates(raw: float, samples: int | None, only: str | None) -> list[dict]:
-    """Per-claim throughput at the first parameter case."""
+def _raw_burst(rng: np.random.Generator, buf: np.ndarray, seconds: float) -> int:
+    """Raw fills for about ``seconds``; the number of normals drawn."""
+    start, drawn = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        rng.standard_normal(out=buf)
+        drawn += buf.size
+    return drawn
+
+
+def claim_rates(samples: int | None, only: str | None) -> list[dict]:
+    """Per-claim throughput at the first parameter case, paired with raw fills."""
+    raw_rng, buf = np.random.default_rng(1), np.empty(DEFAULT_CHUNK)
     rows = []
     for d in all_derivations():
         if only and not d.id.startswith(only):
             continue
         for claim in d.claims:
             params = dict(claim.cases[0])
-            n = samples or claim.samples
+            n = samples or claim.samples or min(claim.max_samples, BENCH_SAMPLES)
             counter = CountingGenerator(check_generator(0, d.id, claim.name, "benchmark"))
             row: dict[str, Any] = {"derivation": d.id, "claim": claim.name, "statistic": claim.statistic,
                                    "n": n}
             try:
-                # repeat short claims until MIN_CLAIM_SECONDS so millisecond timings are not noise
-                reps, seconds = 0, 0.0
+                # repeat short claims until MIN_CLAIM_SECONDS so millisecond timings are not noise;
+                # the raw fill rate is measured right before each repetition (same machine load)
+                reps, seconds, raw_seconds, raw_count = 0, 0.0, 0.0, 0
                 while seconds < MIN_CLAIM_SECONDS and reps < MAX_CLAIM_REPEATS:
+                    raw_start = time.perf_counter()
+                    raw_count += _raw_burst(raw_rng, buf, PAIRED_RAW_SECONDS)
+                    raw_seconds += time.perf_counter() - raw_start
                     start = time.perf_counter()
                     estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n,
                              counter)
                     seconds += time.perf_counter() - start
                     reps += 1
+                raw = raw_count / raw_seconds
             except Exception as exc:  # noqa: BLE001 - reported in the table, not fatal
                 row.update(seconds=None, samples_per_s=None, variates_per_sample=None,
                            variates_per_s=None, ratio_to_raw=None, error=f"{type(exc).__name__}: {exc}")
@@ -138,7 +156,7 @@ def claim_rates(raw: float, samples: int | None, only: str | None) -> list[dict]
                 row.update(seconds=round(seconds / reps, 4), repeats=reps,
                            samples_per_s=reps * n / seconds,
                            variates_per_sample=counter.variates / (reps * n),
-                           variates_per_s=counter.variates / seconds,
+                           variates_per_s=counter.variates / seconds, raw_per_s=raw,
                            ratio_to_raw=counter.variates / seconds / raw)
             rows.append(row)
     return rows
@@ -159,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     warm_allocator()
     warm = paired_rates()
     raw, est, ratio = warm["raw"], warm["estimate"], warm["ratio"]
-    rows = claim_rates(raw, args.samples, args.only)
+    rows = claim_rates(args.samples, args.only)
     result = {
         "raw_fill_rate_per_s": raw,
         "estimate_rate_per_s": est,
@@ -185,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     print("  cold = fresh process, each 512 KiB chunk temporary is a new mmap (page faults); warm = after")
     print("  glibc's mmap threshold has risen (any earlier large free does that); claims run warm")
     print()
-    print("per claim (first case, own sample size); variates = elements returned by Generator methods")
+    print("per claim (first case, min(max_samples, 100000) samples); variates = elements returned by Generator methods")
     header = f"{'derivation':24} {'claim':34} {'n':>8} {'s':>7} {'samples/s':>11} {'var/sample':>10} " \
              f"{'variates/s':>11} {'÷raw':>6}"
     print(header)

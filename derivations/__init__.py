@@ -25,29 +25,34 @@ __all__ = ["__version__", "check", "Claim", "Derivation", "FunctionFamily", "Lec
 
 
 def check(derivations: Any, **options: Any) -> dict:
-    """Check a :class:`Derivation`, a registered id, or a list of them; return the report dict.
+    """Check a :class:`Derivation`, a registered id, a ``*.derivation.md`` file path, or a list
+    of them; return the report dict (file steps carry their ``line``).
 
     ``options`` are those of :class:`derivations.run.Options` (``seed``, ``timeout``, ``jobs``,
     ``mc``, ``samples``, ``alpha``, ``cache``, ``strict``, …); misuse raises a
     :class:`LectureCheckError` naming the argument and what is valid.
     """
     from .errors import InvalidOption, shown
+    from .proofs import annotate, is_proof_path, load_proof
     from .registry import get
     from .run import Options, run
 
     items = list(derivations) if isinstance(derivations, (list, tuple)) else [derivations]
-    resolved = []
+    resolved, files = [], []
     for item in items:
-        if isinstance(item, str):
+        if isinstance(item, str) and is_proof_path(item):
+            files.append(load_proof(item))
+            resolved.append(files[-1].derivation)
+        elif isinstance(item, str):
             resolved.append(get(item))
         elif isinstance(item, Derivation):
             resolved.append(item)
         else:
             raise InvalidOption(f"derivations={shown(item)} ({type(item).__name__}), expected a "
-                                "Derivation, a registered id such as 'mallat.tweedie', or a list "
-                                "of them")
+                                "Derivation, a registered id such as 'mallat.tweedie', a "
+                                "*.derivation.md path, or a list of them")
     unknown = sorted(set(options) - set(Options.__dataclass_fields__))
     if unknown:
         raise InvalidOption(f"{unknown[0]}={shown(options[unknown[0]])}, expected one of the "
                             "valid options: " + ", ".join(Options.__dataclass_fields__))
-    return run(resolved, Options(**options))
+    return annotate(run(resolved, Options(**options)), files)

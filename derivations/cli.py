@@ -95,8 +95,8 @@ ALPHA = _float_in(lambda v: _R.MIN_ALPHA <= v < 1,
 
 
 def _targets(p: argparse.ArgumentParser, json_help: str) -> None:
-    p.add_argument("targets", nargs="*", metavar="ID",
-                   help="derivation ids (default: all registered)")
+    p.add_argument("targets", nargs="*", metavar="ID|FILE",
+                   help="derivation ids or *.derivation.md files (default: all registered)")
     p.add_argument("--json", action="store_true", help=json_help)
 
 
@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("errata", help="printed forms refuted while the corrected step verifies")
     _targets(p, json_help="machine-readable output")
     _run_options(p, mc=False)
+    p.add_argument("--notes", metavar="NOTES", default=None,
+                   help="read each quoted label's printed form from this notes file instead of "
+                        "the catalog's quotations (a corrected file gives no erratum)")
     p.set_defaults(handler=cmd_errata)
 
     p = sub.add_parser("coverage", help="status of every labelled equation (x.y.z) in a notes file")
@@ -160,27 +163,40 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .latex import cli_notes  # `notes NOTES`: the LaTeX reader on every labelled equation
     cli_notes.add_parser(sub)
+    from .report import cli_report  # the HTML report lives in derivations/report/
+    cli_report.add_parser(sub)
     return parser
 
 
 # ---------------------------------------------------------------- helpers
 
 def _select(command: str, targets: Sequence[str]) -> list:
-    """Derivations named by ``targets`` (ids, duplicates dropped), or all registered."""
-    from .registry import ids as registered, select
+    """Derivations named by ``targets`` (ids and ``*.derivation.md`` files, duplicates dropped),
+    or all registered when there are no targets."""
+    return _select_with_files(command, targets)[0]
+
+
+def _select_with_files(command: str, targets: Sequence[str]) -> tuple[list, list]:
+    """``(derivations in the order given, the files read)``: every file is read first, so a
+    file outside the format fails the command (exit 2) before anything runs."""
+    from .proofs import is_proof_path, load_proof
+    from .registry import all_derivations, get, ids as registered
 
     ids = list(dict.fromkeys(targets))
     known = registered()  # file names only: no catalog module is imported to check an id
+    proofs = {t: load_proof(t) for t in ids if t not in known and is_proof_path(t)}
     for t in ids:
-        if t in known:
+        if t in known or t in proofs:
             continue
         if t.endswith(".md") or os.sep in t or _exists(t):
-            raise UsageError(f"{command} PATH={shown(t)}: checking derivations written in a "
-                             "Markdown file is not implemented yet; expected a registered "
-                             "derivation id (see 'lecturecheck list')")
+            raise UsageError(f"{command} PATH={shown(t)}: expected a registered derivation id "
+                             "(see 'lecturecheck list') or a derivation file named "
+                             "*.derivation.md")
         raise UnknownDerivation(f"{command}: unknown derivation id={shown(t)}; expected one of: "
                                 + (", ".join(known) if known else "(none registered)"))
-    return select(ids)
+    if not ids:
+        return all_derivations(), []
+    return [proofs[t].derivation if t in proofs else get(t) for t in ids], list(proofs.values())
 
 
 def _exists(path: str) -> bool:
@@ -331,10 +347,11 @@ def _exit_status(result: dict) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``lecturecheck check``: run steps, printed forms and Monte Carlo claims."""
+    from .proofs import annotate
     from .run.runner import run
 
-    derivations = _select(args.command, args.targets)
-    result = run(derivations, _options(args, mc=True), progress=not args.json)
+    derivations, proofs = _select_with_files(args.command, args.targets)
+    result = annotate(run(derivations, _options(args, mc=True), progress=not args.json), proofs)
     if args.json:
         _print_json(result)
     else:
@@ -363,8 +380,11 @@ def format_check(result: dict) -> list[str]:
         if result["options"].get("mc"):
             parts.append(f"Monte Carlo {mc_ok}/{len(d['monte_carlo'])} consistent")
         out.append("          " + " | ".join(parts))
+        if any("line" in s for s in d["steps"]):   # a derivation file: every step, by line
+            from .proofs import format_steps
+            out.extend(format_steps(d))
         for s in d["steps"]:
-            if s["verdict"] == "proved":
+            if s["verdict"] == "proved" or "line" in s:
                 continue
             label = f"({s['equation']})" if s["equation"] else "(unlabelled)"
             line = f"          step {s['id']} {label} {s['verdict']}: {_short(s['method'], 140)}"
@@ -372,19 +392,18 @@ def format_check(result: dict) -> list[str]:
                 line += f"; witness {_short(_witness(s['witness']), 60)}"
             out.append(line)
         for e in d["errata"]:
-            if not e["is_erratum"]:
+            if e.get("origin") == "notes":  # a link read from the notes' text
+                if not e["is_erratum"] and e["verdict"] in ("refuted", "inconsistent", "undecided"):
+                    out.append(f"          as printed ({e['equation']}) link {e['link']}: "
+                               f"{e['verdict']}, corrected step {e['corrected_verdict']}")
+                elif e["verdict"] in ("not-checkable", "approximate"):
+                    out.append(f"          as printed ({e['equation']}) {e['verdict']}: "
+                               f"{_short(e['note'], 120)}")
+            elif not e["is_erratum"]:
                 out.append(f"          printed ({e['equation']}) not an erratum: printed form "
                            f"{e['verdict']}, corrected step {e['corrected_verdict']}")
         if d["monte_carlo"]:
-            rows = [["claim", "parameters", "estimate ± se", "expected", "MDRE", "verdict"]]
-            for m in d["monte_carlo"]:
-                params = ", ".join(f"{k}={_param(v)}" for k, v in m["parameters"].items())
-                est = "—" if m["estimate"] is None else f"{_g(m['estimate'])} ± {_g(m['stderr'], 2)}"
-                mdre = m["min_detectable_rel_error"]
-                verdict = m["verdict"] + (f" ({_short(m['error'], 40)})" if m.get("error") else "")
-                rows.append([m["name"], _short(params, 50), est, _g(m["expected"]),
-                             "—" if mdre is None else f"{100 * mdre:.1f}%", verdict])
-            out.extend(_table(rows, indent="          "))
+            out.extend(_mc_table(d["monte_carlo"]))
     s = result["summary"]
     tail = (f"summary: {s['derivations']} derivations, {s['passed']} passed, {s['failed']} failed, "
             f"{s['undecided']} undecided; {s['steps']} steps, {s['errata']} errata")
@@ -396,22 +415,55 @@ def format_check(result: dict) -> list[str]:
     return out
 
 
+def _percent(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2g}%" if abs(x) < 0.01 else f"{100 * x:.1f}%"
+
+
+def _mc_table(entries: list[dict]) -> list[str]:
+    """Monte Carlo rows: what each claim simulates (once per claim), then one row per case with
+    n, the bias interval and the MDRE (bias included) against the claim's target."""
+    rows = [["claim", "parameters", "n", "estimate ± se", "expected", "bias", "MDRE / target",
+             "verdict"]]
+    notes, seen = [], set()
+    for m in entries:
+        if m["name"] not in seen and m.get("simulates"):
+            seen.add(m["name"])
+            notes.append(f"          {m['name']}: simulates {m['simulates']}")
+        params = ", ".join(f"{k}={_param(v)}" for k, v in m["parameters"].items())
+        est = "—" if m["estimate"] is None else f"{_g(m['estimate'])} ± {_g(m['stderr'], 2)}"
+        lo_hi = m.get("rel_bias")
+        bias = "—" if not lo_hi or lo_hi == [0.0, 0.0] else \
+            f"[{_percent(lo_hi[0])}, {_percent(lo_hi[1])}]"
+        mdre = f"{_percent(m['min_detectable_rel_error'])} / {_percent(m.get('target_mdre'))}"
+        verdict = m["verdict"] + (f" ({_short(m['error'], 40)})" if m.get("error") else "")
+        rows.append([m["name"], _short(params, 50), "—" if m["n"] is None else str(m["n"]), est,
+                     _g(m["expected"]), bias, mdre, verdict])
+    return notes + _table(rows, indent="          ")
+
+
 def cmd_errata(args: argparse.Namespace) -> int:
     """``lecturecheck errata``: printed forms refuted while the corrected step verifies.
 
     Exit 1 (and a summary line on stderr) when some printed form could not be classified: its
-    verdict or its corrected step's is undecided or failing, so the list may be incomplete.
+    verdict or its corrected step's is undecided or inconsistent, so the list may be incomplete.
     """
     from .run.runner import errata, run
 
     derivations = _select(args.command, args.targets)
-    result = run(derivations, _options(args, mc=False), progress=not args.json)
+    if args.notes is not None:
+        from .coverage import read_notes
+
+        read_notes(args.notes)  # fail fast (exit 2, one line) before any verification
+    result = run(derivations, _options(args, mc=False), progress=not args.json, notes=args.notes)
     found = errata(result)
     if args.json:
         _print_json(found)
     else:
         for e in found:
-            _out(f"({e['equation']})  {e['derivation']}  printed form {e['verdict']}")
+            where = f"  line {e['line']}" if e.get("line") else ""
+            _out(f"({e['equation']})  {e['derivation']}{where}  printed form {e['verdict']}")
+            if e.get("printed_source"):
+                _out(f"  as printed: {e['printed_source']}")
             _out(f"  printed:   {e['printed_latex']}")
             _out(f"  corrected: {e['corrected_latex']}")
             _out(f"  witness:   {_witness(e['witness'])}")
@@ -428,15 +480,15 @@ def cmd_errata(args: argparse.Namespace) -> int:
 
 
 def unresolved_printed(result: dict) -> list[str]:
-    """Printed forms that are neither an erratum nor shown to hold (``id:step (label) verdicts``)."""
-    from .model import ESTABLISHED
-
+    """Printed forms left open (``id:step (label) verdicts``): the printed form or its corrected
+    step ``undecided`` (a time limit) or ``inconsistent`` (the engine contradicts itself).
+    ``not-checkable`` and ``approximate`` links are decided: the checker reports them as such."""
     out = []
     for d in result["derivations"]:
         for e in d["errata"]:
-            if not (e["is_erratum"] or e["verdict"] in ESTABLISHED):
+            if {e["verdict"], e.get("corrected_verdict")} & {"undecided", "inconsistent"}:
                 out.append(f"{d['id']}:{e['step']} ({e['equation']}) printed {e['verdict']}, "
-                           f"corrected {e['corrected_verdict']}")
+                           f"corrected {e.get('corrected_verdict')}")
     return out
 
 

@@ -4,7 +4,8 @@ Labels are listed *by position*: a label printed twice (an equation and a later 
 it in the prose) is listed twice, each with its line.  Statuses come from computed verdicts
 (``check.run`` without Monte Carlo), never from flags:
 
-``erratum``      a printed form on that label is refuted while its corrected step verifies;
+``erratum``      a printed form on that label (a link of its printed chain as read from the
+                 notes, or a hand-typed one) is refuted while its corrected step verifies;
 ``verified``     some registered step carries the label and all of them are at least ``numeric``;
 ``unverified``   steps carry the label but some is not established (reason: its verdict);
 ``definition``   a derivation lists the label in its ``definitions``;
@@ -78,7 +79,7 @@ def read_notes(path: str | Path) -> str:
     The file is opened non-blocking and checked to be a regular file before it is read, so a
     FIFO, a device or a directory is refused at once instead of blocking or streaming forever.
     """
-    where = f"notes file {shown(str(path))}"
+    where = f"notes file {shown(str(path), 300)}"  # paths are long; their tail names the file
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
@@ -174,10 +175,13 @@ def label_statuses(derivations: Sequence, result: dict) -> dict[str, LabelStatus
             order = {v: k for k, v in enumerate(ESTABLISHED)}
             weakest = max((s["verdict"] for _, s in carried), key=order.__getitem__)
             why = weakest + (" (not a proof)" if weakest == "numeric" else "")
-            stray = [e for _, e in errata.get(lab, ())]
+            stray = [e for _, e in errata.get(lab, ()) if e.get("origin", "hand") == "hand"]
             if stray:  # a printed form declared different but not refuted
                 why += "; printed form declared different but " + ", ".join(
                     e["verdict"] for e in stray)
+            read = [e for _, e in errata.get(lab, ()) if e.get("origin") == "notes"]
+            if read:  # the printed chain read from the notes: each link's verdict
+                why += "; as printed: " + ", ".join(e["verdict"] for e in read)
             out[lab] = LabelStatus("verified", _ids(i for i, _ in carried), why)
         elif lab in definitions:
             out[lab] = LabelStatus("definition", _ids(definitions[lab]), "definition")
@@ -230,4 +234,5 @@ def coverage_of_file(path: str | Path, opts=None, *, progress: bool = False) -> 
     text = read_notes(path)  # fail fast, before any verification
     opts = replace(opts or Options(), mc=False)
     derivations = all_derivations()
-    return coverage(text, derivations, run(derivations, opts, progress=progress))
+    # printed forms are read from the file given (DESIGN §1): a corrected file gives no erratum
+    return coverage(text, derivations, run(derivations, opts, progress=progress, notes=path))

@@ -1,8 +1,8 @@
 """The one registry the CLI, report, tests and pytest plugin all iterate (DESIGN §1).
 
 The catalog is a package of chapters, ``derivations/catalog/<chNN>_<lecturer>/``, each holding
-a ``symbols.py`` (the chapter's shared symbols) and one derivation per module; a derivation
-module defines ``DERIVATION`` and its id is ``<lecturer>.<module name>``.  Chapters and
+a ``symbols.py`` (the chapter's shared symbols), a ``notation.py`` (its LaTeX table for the
+quotations of the notes) and one derivation per module; a derivation module defines ``DERIVATION`` and its id is ``<lecturer>.<module name>``.  Chapters and
 derivations are discovered from the file names (nothing to register by hand) and imported
 lazily: ``get("mallat.tweedie")`` imports that one file.
 
@@ -23,7 +23,7 @@ from .model import Derivation
 
 CATALOG = "derivations.catalog"
 CHAPTER_RE = re.compile(r"ch(\d+)_([a-z][a-z0-9_]*)\Z")
-NOT_DERIVATIONS = {"symbols"}  # chapter modules that hold shared declarations
+NOT_DERIVATIONS = {"symbols", "notation"}  # chapter modules of shared declarations
 
 
 class CatalogError(ValueError):

@@ -159,7 +159,9 @@ BAD_INVOCATIONS = {
     "unknown-command": (["frobnicate"], ["frobnicate"]),
     "unknown-id": (["check", "no.such_derivation"], ["no.such_derivation", "unknown derivation"]),
     "errata-unknown-id": (["errata", "no.such_derivation"], ["no.such_derivation"]),
-    "check-md-path": (["check", "notes/ou.md"], ["not implemented", "ou.md"]),
+    "check-md-path": (["check", "notes/ou.md"], ["ou.md", "*.derivation.md"]),
+    "check-missing-derivation-file": (["check", "/nonexistent/x.derivation.md"],
+                                      ["/nonexistent/x.derivation.md:1:1:", "readable file"]),
     "seed-word": (["check", "--seed", "x"], ["--seed", "'x'", "non-negative integer"]),
     "seed-float": (["check", "--seed", "1.5"], ["--seed", "integer"]),
     "seed-negative": (["check", "--seed", "-3"], ["--seed", "non-negative"]),
@@ -180,7 +182,7 @@ BAD_INVOCATIONS = {
     "mc-timeout-zero": (["check", "--mc-timeout", "0"], ["--mc-timeout", "positive"]),
     "id-too-long": (["check", "q" * 300], ["unknown derivation", "302 characters"]),
     "errata-id-too-long": (["errata", "q" * 5000], ["unknown derivation"]),
-    "path-too-long": (["check", "/" + "p" * 300], ["not implemented"]),
+    "path-too-long": (["check", "/" + "p" * 300], ["PATH=", "*.derivation.md"]),
     "seed-huge": (["check", "--seed", "9" * 5000], ["--seed", "2**64"]),
     "errata-jobs-zero": (["errata", "--jobs", "0"], ["--jobs"]),
     "errata-no-samples": (["errata", "--samples", "1000"], ["--samples", "errata"]),
@@ -386,7 +388,8 @@ def test_errata_json_is_exactly_the_contract_list(runs):
     e = found[0]
     assert {"equation", "derivation", "printed_latex", "corrected_latex", "verdict",
             "witness"} <= set(e) <= {"equation", "derivation", "printed_latex", "corrected_latex",
-                                     "verdict", "witness", "evaluation", "note", "step"}
+                                     "verdict", "witness", "evaluation", "note", "step",
+                                     "line", "printed_source", "origin"}
     assert (e["equation"], e["derivation"], e["verdict"]) == ("6.3.5", "fixture.ou", "refuted")
     assert set(e["witness"]) == {"kappa", "sigma", "t"}
 

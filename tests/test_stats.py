@@ -14,9 +14,9 @@ import pytest
 
 from numerics.rng import check_generator
 from numerics.stats import (DEFAULT_ALPHA, POWER, Estimate, compare, estimate,
-                            min_detectable_rel_error, z_quantile)
+                            min_detectable_rel_error, planned_samples, sized_estimate, z_quantile)
 
-N_LARGE = 200_000  # the default Claim.samples: "the sizes used"
+N_LARGE = 200_000  # a typical planned sample size of a 1 % claim
 FALSE_ALARM_ALPHA = 0.01  # large level so that ~2000 experiments measure the rate
 FALSE_ALARM_EXPERIMENTS = 2000
 FALSE_ALARM_N = 4000
@@ -128,20 +128,92 @@ def test_min_detectable_rel_error_formula() -> None:
 
 
 def test_bias_bound_widens_tolerance_exactly() -> None:
-    """Documented rule: statistic = max(|est - expected| - bias, 0) / stderr."""
+    """Documented rule: statistic = max(|est - expected| - bias, 0) / stderr; the MDRE adds the
+    interval's full width 2·bias (the true bias may sit at either end)."""
     se, b = 0.01, 0.05
     for excess in (0.0, 0.02, 0.04, 0.06):
         est = Estimate(1.0 + b + excess, se, 10_000)
         c = compare(est, 1.0, bias=b)
         assert c.p_value == pytest.approx(math.erfc(excess / se / math.sqrt(2)), rel=1e-12, abs=1e-300)
-        assert c.bias_bound == b
-        assert c.min_detectable_rel_error == pytest.approx(min_detectable_rel_error(se, 1.0, b))
+        assert c.bias_bound == pytest.approx(b, rel=1e-12)
+        assert c.min_detectable_rel_error == pytest.approx(min_detectable_rel_error(se, 1.0, 2 * b))
     inside = compare(Estimate(1.0 - 0.9 * b, se, 10_000), 1.0, bias=b)
     assert inside.p_value == 1.0 and inside.verdict == "consistent"
     # the same gap without the bias bound is contradicted, with it consistent
     est = Estimate(1.0 + b, se, 10_000)
     assert compare(est, 1.0).verdict == "contradicted"
     assert compare(est, 1.0, bias=b).verdict == "consistent"
+
+
+def test_signed_relative_bias_interval() -> None:
+    """rel_bias = (lo, hi) tolerates E/expected - 1 in [lo, hi] only: a sign-wrong gap is tested
+    at full resolution, and the MDRE is the width plus the z-based resolution."""
+    se, z = 0.001, z_quantile(DEFAULT_ALPHA) + NormalDist().inv_cdf(POWER)
+    for expected in (2.0, -2.0):
+        lo, hi = 0.010, 0.012
+        at = expected * (1 + 0.011)
+        assert compare(Estimate(at, se, 10**6), expected, rel_bias=(lo, hi)).p_value == 1.0
+        # a gap of 4 se on the side the interval does not cover is seen as 4 se
+        edge = expected * (1 + lo)  # the interval's end nearest to expected
+        below = compare(Estimate(edge - math.copysign(4 * se, expected), se, 10**6),
+                        expected, rel_bias=(lo, hi))
+        assert below.p_value == pytest.approx(math.erfc(4 / math.sqrt(2)), rel=1e-9)
+        c = compare(Estimate(at, se, 10**6), expected, rel_bias=(lo, hi), target_mdre=0.01)
+        assert c.min_detectable_rel_error == pytest.approx((hi - lo + z * se / 2.0) / (1 + lo),
+                                                           rel=1e-12)
+        assert c.bias_bound == pytest.approx(hi * 2.0, rel=1e-12)
+        assert c.as_dict()["rel_bias"] == [lo, hi]
+    # a bias interval wider than the target is underpowered whatever the sample size
+    assert compare(Estimate(1.0, 1e-9, 10**6), 1.0, rel_bias=(0.0, 0.02),
+                   target_mdre=0.01).verdict == "underpowered"
+    with pytest.raises(ValueError, match="rel_bias"):
+        compare(Estimate(1.0, 0.1, 100), 1.0, rel_bias=(0.1, 0.0))
+
+
+def _with_control(rng, size):
+    """x = 1 + w + 0.1 e with a control w ~ N(0, 1) of known mean 0: residual sd 0.1.
+
+    (w, e) are drawn per sample, so the stream does not depend on the chunking."""
+    w, e = rng.standard_normal((size, 2)).T
+    return np.stack((1.0 + w + 0.1 * e, w))
+
+
+def test_control_variate_estimate_and_stderr() -> None:
+    est = estimate(_with_control, "mean", 100_000, check_generator(1, "cv"))
+    assert est.controls == 1
+    assert est.stderr == pytest.approx(0.1 / math.sqrt(100_000), rel=0.02)
+    assert abs(est.estimate - 1.0) < 5.5 * 0.1 / math.sqrt(100_000)
+    chunked = estimate(_with_control, "mean", 100_000, check_generator(1, "cv"), chunk=777)
+    assert chunked.estimate == pytest.approx(est.estimate, rel=1e-12)
+    with pytest.raises(ValueError, match="variance"):
+        estimate(_with_control, "variance", 1000, check_generator(1, "cv"))
+
+
+def test_control_variate_false_alarm_rate() -> None:
+    """The regression-adjusted z-test keeps its level (binomial bound at 1e-6)."""
+    rejections = 0
+    for k in range(FALSE_ALARM_EXPERIMENTS // 4):
+        est = estimate(_with_control, "mean", FALSE_ALARM_N, check_generator(2, "cv-alarm", str(k)))
+        rejections += compare(est, 1.0, alpha=FALSE_ALARM_ALPHA).verdict == "contradicted"
+    bound = binomial_upper(FALSE_ALARM_EXPERIMENTS // 4, FALSE_ALARM_ALPHA)
+    assert rejections <= bound, (rejections, bound)
+
+
+def test_planned_samples_reach_the_target() -> None:
+    sd, expected, target = 2.0, 1.5, 0.01
+    n = planned_samples(sd, expected, target, margin=1.0)
+    z = z_quantile(DEFAULT_ALPHA) + NormalDist().inv_cdf(POWER)
+    assert z * sd / math.sqrt(n) / expected <= target < z * sd / math.sqrt(n - 1) / expected
+    assert planned_samples(sd, expected, target, rel_width=0.01) == math.inf
+    assert planned_samples(sd, 0.0, target) == math.inf
+    rng, pilot = check_generator(3, "plan"), check_generator(3, "plan", "pilot")
+    est = sized_estimate(_normal, "mean", 1.5, rng, pilot, target=target)
+    assert est.n % 1000 == 0
+    assert compare(est, 1.5, target_mdre=target).verdict == "consistent"
+    capped = sized_estimate(_normal, "mean", 1.5, rng, pilot, target=target, cap=5000)
+    assert capped.n == 5000
+    assert compare(capped, 1.5, target_mdre=target).verdict == "underpowered"
+    assert sized_estimate(_normal, "mean", 1.5, rng, pilot, target=target, samples=1234).n == 1234
 
 
 def test_underpowered_when_mdre_exceeds_quarter() -> None:

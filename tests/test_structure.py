@@ -42,7 +42,9 @@ DERIVATION = Derivation(
     steps=(Step((s + 1) ** 2 - 2 * s, s ** 2 + 1, "expand the square", "0.0.1", id="expand"),),
     claims=(Claim("second moment", "mean", s ** 2 + 1, second_moment, cases=({"s": 0.5},),
                   strategy=st.fixed_dictionaries({"s": st.floats(0.1, 2.0)}),
-                  equation="0.0.1", samples=20_000),),
+                  equation="0.0.1", samples=20_000,
+                  simulates="s + Z with Z ~ N(0, 1) drawn by the generator, squared"),),
+    not_quotable={"0.0.1": "a demo label: no notes print it"},
 )
 '''
 

@@ -22,11 +22,29 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return p
 
 
-def report(path) -> dict:
-    """The DESIGN §4 ``notes --json`` document for the notes at ``path``."""
+def bound_labels(derivations=None) -> dict[str, str]:
+    """label -> the ids (comma-separated) of the derivations that encode or quote it."""
+    if derivations is None:
+        from ..registry import all_derivations
+
+        derivations = all_derivations()
+    out: dict[str, list[str]] = {}
+    for d in derivations:
+        for label in dict.fromkeys(tuple(d.equations) + tuple(q.label for q in d.printed_in_notes)):
+            out.setdefault(label, []).append(d.id)
+    return {label: ", ".join(ids) for label, ids in out.items()}
+
+
+def report(path, derivations=None) -> dict:
+    """The DESIGN §4 ``notes --json`` document for the notes at ``path`` (``derivation``: the
+    catalog derivations that encode or quote the label, else null)."""
     from .reader import read_notes
 
-    return {"equations": [eq.as_json() for eq in read_notes(path)]}
+    equations = [eq.as_json() for eq in read_notes(path)]  # reads (and validates) the file first
+    bound = bound_labels(derivations)
+    for e in equations:
+        e["derivation"] = bound.get(e["label"])
+    return {"equations": equations}
 
 
 def summary(equations: list[dict]) -> str:

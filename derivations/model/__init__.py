@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .declarations import Claim, Derivation, FunctionFamily, Matrix, Printed, Step
+from .quotes import Quote
 from .verdicts import (DERIVATION_VERDICTS, ESTABLISHED, FAILING, MC_VERDICTS, RELATIONS, STRICT,
                        VERDICTS)
 
-__all__ = ["Claim", "Derivation", "FunctionFamily", "Matrix", "Printed", "Step", "VERDICTS",
+__all__ = ["Claim", "Derivation", "FunctionFamily", "Matrix", "Printed", "Quote", "Step", "VERDICTS",
            "ESTABLISHED", "STRICT", "FAILING", "MC_VERDICTS", "DERIVATION_VERDICTS", "RELATIONS"]

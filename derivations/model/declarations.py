@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import sympy as sp
 
+from .quotes import Quote
 from .verdicts import RELATIONS
 
 # a stable id: lower-case words joined by underscores ("ito_isometry", "printed_6_3_23")
@@ -94,17 +95,29 @@ class Step:
             raise ValueError(f"step {self.id}: relation={self.relation!r}, expected one of {RELATIONS}")
 
 
+DEFAULT_TARGET_MDRE = 0.01   # resolution a planned claim is sized for (1 % relative error)
+LEGACY_TARGET_MDRE = 0.25    # ceiling for claims with a fixed ``samples`` and no target
+
+
 @dataclass(frozen=True)
 class Claim:
     """A Monte Carlo claim: ``statistic`` of ``sampler`` samples equals ``expected``.
 
-    ``sampler(rng, size, **params) -> ndarray`` returns ``size`` i.i.d. per-sample values
-    (shape ``(size,)``).  ``statistic`` is ``"mean"``, ``"probability"`` (mean of 0/1 values) or
-    ``"variance"``.  ``expected`` is a sympy expression of the derivation's symbols — the
-    derived closed form itself, not a re-typed copy.  ``bias(**params)`` bounds
-    ``|E[statistic] - expected|`` for samplers with a known bias (time step, finite N).
-    ``cases`` are the parameter points ``check`` runs; ``strategy`` (a hypothesis strategy of
-    parameter dicts) is what the property tests draw from.
+    ``sampler(rng, size, **params) -> ndarray`` simulates the lecture's model (never the law
+    the derivation concludes) and returns ``size`` i.i.d. per-sample values, shape
+    ``(size,)``, or shape ``(1 + k, size)`` whose rows ``1..k`` are control variates with
+    known mean 0 (``control_note`` says which).  ``simulates`` says in words what is
+    simulated (required for catalog claims).  ``statistic`` is ``"mean"``, ``"probability"``
+    (mean of 0/1 values) or ``"variance"``.  ``expected`` is a sympy expression of the
+    derivation's symbols — the derived closed form itself, not a re-typed copy.
+
+    Known bias: ``rel_bias(**params) -> (lo, hi)`` bounds ``E[statistic]/expected - 1`` (a
+    signed interval, e.g. the Euler–Maruyama step bias); ``bias(**params)`` is a symmetric
+    absolute bound.  The sample size is planned from a pilot run for a minimum detectable
+    relative error of ``target_mdre`` (default 1 %), at most ``max_samples`` (the claim's
+    time budget); ``samples`` fixes it instead.  A claim whose MDRE (bias included) exceeds
+    its target is ``underpowered``.  ``cases`` are the parameter points ``check`` runs;
+    ``strategy`` (a hypothesis strategy of parameter dicts) is what the property tests draw.
     """
 
     name: str
@@ -116,14 +129,28 @@ class Claim:
     equation: str | None = None
     bias: Callable[..., float] | None = None
     bias_note: str = ""
-    samples: int = 200_000
+    samples: int | None = None
     # inadmissible twins of ``cases``: ((parameters, fragment the sampler's ValueError names), …)
     invalid_cases: tuple[tuple[Mapping[str, Any], str], ...] = ()
+    simulates: str = field(default="", kw_only=True)
+    rel_bias: Callable[..., tuple[float, float]] | None = field(default=None, kw_only=True)
+    target_mdre: float | None = field(default=None, kw_only=True)
+    target_note: str = field(default="", kw_only=True)  # why a target above 1 % (budget)
+    max_samples: int = field(default=2_000_000, kw_only=True)
+    pilot: int = field(default=4096, kw_only=True)
+    control_note: str = field(default="", kw_only=True)
 
     @property
     def id(self) -> str:
         """The claim's stable id: its name (seeds, cache keys and test ids derive from it)."""
         return self.name
+
+    @property
+    def target(self) -> float:
+        """The MDRE above which the claim is ``underpowered``."""
+        if self.target_mdre is not None:
+            return self.target_mdre
+        return DEFAULT_TARGET_MDRE if self.samples is None else LEGACY_TARGET_MDRE
 
     def __post_init__(self) -> None:
         if self.statistic not in ("mean", "probability", "variance"):
@@ -131,6 +158,12 @@ class Claim:
                              "'mean', 'probability' or 'variance'")
         if not self.cases:
             raise ValueError(f"claim {self.name}: needs at least one parameter case")
+        if self.target_mdre is not None and not 0 < self.target_mdre < 1:
+            raise ValueError(f"claim {self.name}: target_mdre={self.target_mdre!r}, expected "
+                             "0 < target_mdre < 1")
+        if self.pilot < 100 or self.max_samples < self.pilot:
+            raise ValueError(f"claim {self.name}: pilot={self.pilot!r}, max_samples="
+                             f"{self.max_samples!r}, expected 100 <= pilot <= max_samples")
 
 
 @dataclass(frozen=True)
@@ -158,10 +191,23 @@ class Derivation:
     not_encoded: Mapping[str, str] = field(default_factory=dict)
     # generic checks expected to fail for a stated reason (strict xfail): check name -> reason
     known_failures: Mapping[str, str] = field(default_factory=dict)
+    # the LaTeX reader's table for this derivation's quotations (a chapter's defaults merged
+    # with the derivation's own bindings; a ``derivations.latex.Notation``)
+    notation: Any = None
+    # the printed equations as the notes print them (DESIGN §1 "as printed")
+    printed_in_notes: tuple[Quote, ...] = ()
+    # step labels that cannot be quoted (prose, a display the reader cannot read): label -> reason
+    not_quotable: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
             raise ValueError(f"derivation id={self.id!r}, expected '<lecturer>.<topic>'")
+        labels = [q.label for q in self.printed_in_notes]
+        dup = sorted({lab for lab in labels if labels.count(lab) > 1})
+        if dup:
+            raise ValueError(f"derivation {self.id}: labels quoted twice {dup}")
+        if self.printed_in_notes and self.notation is None:
+            raise ValueError(f"derivation {self.id}: quotations need notation=<Notation>")
         seen: set[str] = set()
         for step in self.steps:
             if step.id in seen:

@@ -20,6 +20,7 @@ import sympy as sp
 
 from .._version import __version__
 from .cache import StepCache, canonical, step_key
+from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
 from ..verify.isolate import ChildFailed, TimedOut, run_limited
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
@@ -166,31 +167,61 @@ def case_key(params: dict) -> str:
     return json.dumps(params, sort_keys=True, default=repr, separators=(",", ":"))
 
 
-def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callable[[], dict]:
-    from numerics.rng import check_generator
-    from numerics.stats import compare, estimate
+def claim_comparison(claim: Claim, params: dict, rng, pilot_rng, *, alpha: float = 1e-6,
+                     samples: int | None = None, expected: float | None = None,
+                     target: float | None = None):
+    """Simulate ``claim`` at ``params`` and compare with its closed form (a ``Comparison``).
 
+    The sample size is planned for the claim's target MDRE (bias interval included) from a
+    pilot run on ``pilot_rng``, capped by ``claim.max_samples``; ``samples`` (or the claim's
+    own ``samples``) fixes it.  ``expected`` overrides the closed form (injected errors),
+    ``target`` the claim's target MDRE (cheaper property and calibration runs).
+    """
+    from numerics.stats import compare, sized_estimate
+
+    if expected is None:
+        expected = claim_expected(claim, params)
+    lo, hi = (float(b) for b in claim.rel_bias(**params)) if claim.rel_bias else (0.0, 0.0)
+    bias = float(claim.bias(**params)) if claim.bias else 0.0
+    width = hi - lo + (2 * bias / abs(expected) if bias and expected else 0.0)
+    target = claim.target if target is None else target
+    est = sized_estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic,
+                         expected, rng, pilot_rng, target=target, rel_width=width, rel_low=lo,
+                         alpha=alpha, pilot=claim.pilot, cap=claim.max_samples,
+                         samples=samples or claim.samples)
+    return compare(est, expected, bias=bias, rel_bias=(lo, hi), alpha=alpha,
+                   target_mdre=target)
+
+
+def claim_generators(seed: int, derivation_id: str, claim: Claim, params: dict):
+    """(main, pilot) generators of a claim case, keyed by names and parameters, never positions."""
+    from numerics.rng import check_generator
+
+    key = (derivation_id, claim.name, case_key(params))
+    return check_generator(seed, *key), check_generator(seed, *key, "pilot")
+
+
+def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callable[[], dict]:
     params = dict(params)
-    n = opts.samples or claim.samples
 
     def compute() -> dict:
-        expected = claim_expected(claim, params)  # in the child: under the time limit too
-        rng = check_generator(opts.seed, d.id, claim.name, case_key(params))
-        est = estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n, rng)
-        bias = float(claim.bias(**params)) if claim.bias else 0.0
-        return compare(est, expected, bias=bias, alpha=opts.alpha).as_dict()
+        rng, pilot_rng = claim_generators(opts.seed, d.id, claim, params)  # in the child
+        return claim_comparison(claim, params, rng, pilot_rng, alpha=opts.alpha,
+                                samples=opts.samples).as_dict()
 
     def run() -> dict:
         start = time.perf_counter()
         base = {"name": claim.name, "equation": claim.equation, "statistic": claim.statistic,
                 "parameters": {k: params[k] for k in sorted(params)}, "alpha": opts.alpha,
-                "bias_note": claim.bias_note}
+                "simulates": claim.simulates, "bias_note": claim.bias_note,
+                "control_note": claim.control_note}
         try:
             res = run_limited(compute, opts.mc_seconds)
         except (TimedOut, ChildFailed) as exc:
-            res = {"expected": None, "estimate": None, "stderr": None, "n": n,
-                   "bias_bound": None, "p_value": None, "min_detectable_rel_error": None,
-                   "verdict": "undecided", "error": str(exc)}
+            res = {"expected": None, "estimate": None, "stderr": None,
+                   "n": opts.samples or claim.samples, "bias_bound": None, "p_value": None,
+                   "min_detectable_rel_error": None, "target_mdre": claim.target,
+                   "controls": None, "rel_bias": None, "verdict": "undecided", "error": str(exc)}
         return dict(base, **res, seconds=round(time.perf_counter() - start, 3))
     return run
 
@@ -215,10 +246,12 @@ class Progress:
 
 
 def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
-        progress: bool = False, simplifier=None, steps: bool = True) -> dict:
+        progress: bool = False, simplifier=None, steps: bool = True, notes=None) -> dict:
     """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4).
 
     ``steps=False`` runs the Monte Carlo claims only (the report's step lists stay empty).
+    ``notes``: read each quoted label's printed form from this notes file instead of the
+    derivation's quotation (:mod:`.quoted`).
     """
     start = time.perf_counter()
     cache = StepCache(opts.cache)
@@ -236,6 +269,8 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
                     key = case_key(dict(params))
                     tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
                                   _mc_task(d, claim, params, opts)))
+    links, quoted = tasks_and_links(derivations if steps else (), opts, notes)
+    tasks += quoted
     bar = Progress(len(tasks), progress)
 
     def execute(task):
@@ -250,6 +285,7 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
         pool.shutdown(wait=True, cancel_futures=True)
     bar.close()
     cache.close()
+    results.update({(i, "quotes"): v for i, v in links.items()})
     reports = [_report(d, results, opts) for d in derivations]
     summary = {
         "derivations": len(reports),
@@ -290,6 +326,8 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
                 "is_erratum": p["verdict"] == "refuted" and r["verdict"] in ESTABLISHED,
                 "witness": p["witness"], "evaluation": p["evaluation"],
                 "note": step.printed.note})
+    annotate_hand_typed(errata, results.get((d.id, "quotes"), []))
+    errata += quoted_errata(d, results.get((d.id, "quotes"), []), results, steps)
     mc = []
     for claim in d.claims if opts.mc else ():
         for params in claim.cases:
@@ -318,7 +356,10 @@ def errata(report: dict) -> list[dict]:
     for d in report["derivations"]:
         for e in d["errata"]:
             if e["is_erratum"]:
-                out.append({"equation": e["equation"], "derivation": d["id"], "step": e["step"],
+                out.append({"equation": e["equation"], "line": e.get("line"),
+                            "derivation": d["id"], "step": e["step"],
+                            "printed_source": e.get("printed_source"),
+                            "origin": e.get("origin", "hand"),
                             "printed_latex": e["printed_latex"],
                             "corrected_latex": e["corrected_latex"], "verdict": e["verdict"],
                             "witness": e["witness"], "evaluation": e["evaluation"],

@@ -76,6 +76,8 @@ def check_printed_forms_are_errata(d: Derivation) -> None:
     """A printed form exists because the notes print something wrong: it must be refuted with a
     witness while the corrected step is established."""
     for e in step_entry(d)["errata"]:
+        if e.get("origin") == "notes":
+            continue  # read from the notes' text: printed correctly is a fine outcome there
         where = (f"{d.id}:{e['step']} (eq. {e['equation']}): printed {e['printed_latex']} vs "
                  f"corrected {e['corrected_latex']}")
         assert e["verdict"] == "refuted" and e["witness"], (
@@ -117,13 +119,41 @@ def golden_record(entry: dict) -> dict:
                        for e in entry["errata"] if e["is_erratum"]]}
 
 
+def check_quotes_parse(d: Derivation) -> None:
+    """Every quotation of the notes reads through the derivation's notation table (or says why
+    it cannot), and every label a step carries is quoted or has a recorded reason why not
+    (``Derivation.not_quotable``)."""
+    from ..run.quoted import quoted_links
+
+    quotes = {q.label: q for q in d.printed_in_notes}
+    unread = {link.label: link.reason for link in quoted_links(d) if link.status != "parsed"}
+    msgs = [f"  ({lab}) line {quotes[lab].line}: {why}" for lab, why in unread.items()
+            if not quotes[lab].unreadable]
+    msgs += [f"  ({lab}) reads through the table but says unreadable={q.unreadable!r}"
+             for lab, q in quotes.items() if q.unreadable and lab not in unread]
+    assert not msgs, f"{d.id}: quotations vs the notation table:\n" + "\n".join(msgs)
+    outside = sorted(set(quotes) - set(d.equations))
+    assert not outside, f"{d.id}: quoted labels {outside} are not in equations={d.equations}"
+    step_labels = {s.equation for s in d.steps if s.equation is not None}
+    missing = sorted(step_labels - set(quotes) - set(d.not_quotable))
+    assert not missing, (f"{d.id}: step labels {missing} have neither a Quote in "
+                         "printed_in_notes nor a reason in not_quotable")
+    both = sorted(set(quotes) & set(d.not_quotable))
+    assert not both, f"{d.id}: labels {both} are quoted and listed as not_quotable"
+
+
 def check_monte_carlo_consistent(d: Derivation) -> None:
-    """Every Monte Carlo case is consistent, powered (MDRE <= 25 %) and large enough."""
+    """Every Monte Carlo case is consistent, reaches its claim's target MDRE (bias included),
+    is large enough, and says what it simulates."""
     msgs = []
+    targets = {c.name: c.target for c in d.claims}
     for m in mc_entry(d)["monte_carlo"]:
         mdre = m["min_detectable_rel_error"]
-        if m["verdict"] != "consistent" or mdre is None or mdre > MAX_MDRE or m["n"] < MIN_SAMPLES:
-            msgs.append(mc_message(d.id, m))
+        target = min(targets.get(m["name"], MAX_MDRE), MAX_MDRE)
+        if (m["verdict"] != "consistent" or mdre is None or mdre > target
+                or m["n"] < MIN_SAMPLES or not m.get("simulates")):
+            msgs.append(mc_message(d.id, m) + f" (target MDRE {target:.3g}, simulates "
+                        f"{m.get('simulates')!r})")
     assert not msgs, "\n".join(msgs)
 
 
@@ -211,7 +241,8 @@ def check_quick_mutants_killed(d: Derivation) -> None:
 CHECKS: tuple[Callable[[Derivation], None], ...] = (
     check_declares_claims, check_labels_match_steps, check_claim_declarations,
     check_invalid_cases_rejected, check_steps_established, check_printed_forms_are_errata,
-    check_verdicts_match_golden, check_monte_carlo_consistent, check_quick_mutants_killed)
+    check_quotes_parse, check_verdicts_match_golden, check_monte_carlo_consistent,
+    check_quick_mutants_killed)
 
 
 def check_name(check: Callable) -> str:

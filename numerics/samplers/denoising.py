@@ -113,11 +113,38 @@ def gaussian_mixture_score(y: np.ndarray, weights: Sequence[float], means: Seque
     y = np.asarray(y, dtype=np.float64)
     if len(w) == 1:  # a single Gaussian: the score is linear
         return (m[0] - y) / v[0]
+    if len(w) == 2:
+        return _two_component_score(y, w, m, v)
     logits = np.log(w) - 0.5 * np.log(v) - (y[..., None] - m) ** 2 / (2 * v)
     logits -= logits.max(axis=-1, keepdims=True)
     r = np.exp(logits)
     r /= r.sum(axis=-1, keepdims=True)
     return (r * (m - y[..., None]) / v).sum(axis=-1)
+
+
+def _two_component_score(y: np.ndarray, w: np.ndarray, m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The same score for two components, without an ``(n, 2)`` temporary.
+
+    The responsibility of component 0 is the logistic function of the log-odds
+    ``d(y) = log(w0 N(y; m0, v0)) - log(w1 N(y; m1, v1))``, computed stably as
+    ``½(1 + tanh(d/2))``; the score is ``r (m0 - y)/v0 + (1 - r)(m1 - y)/v1``.
+    """
+    a = 0.5 / v[1] - 0.5 / v[0]          # d(y) = a y² + b y + c
+    b = m[0] / v[0] - m[1] / v[1]
+    c = (np.log(w[0] / w[1]) - 0.5 * np.log(v[0] / v[1])
+         + m[1] ** 2 / (2 * v[1]) - m[0] ** 2 / (2 * v[0]))
+    half_d = np.array(y * (0.5 * b), dtype=np.float64)  # a fresh array, also for 0-d y
+    if a != 0:
+        half_d += (0.5 * a) * y * y
+    half_d += 0.5 * c
+    r = np.tanh(half_d, out=half_d)      # 2r - 1
+    # score = (r+1)/2 (m0 - y)/v0 + (1-r)/2 (m1 - y)/v1 = p + q r with p, q linear in y
+    p0, p1 = 0.5 * (m[0] / v[0] + m[1] / v[1]), -0.5 * (1 / v[0] + 1 / v[1])
+    q0, q1 = 0.5 * (m[0] / v[0] - m[1] / v[1]), -0.5 * (1 / v[0] - 1 / v[1])
+    r *= q0 + q1 * y if q1 != 0 else q0
+    r += p1 * y
+    r += p0
+    return r[()] if r.ndim == 0 else r
 
 
 def noisy_mixture_score(y: np.ndarray, sigma: float, weights: Sequence[float],
@@ -182,8 +209,9 @@ def binary_tweedie_product(rng: np.random.Generator, size: int, *, sigma: float)
     """Samples of ``x̂(y) y`` for ``x = ±1`` (prob. ½), ``x̂`` from Tweedie with the exact score
     of ``p_sigma = ½(g_sigma(y-1) + g_sigma(y+1))``; their mean is ``E[x²] = 1``."""
     sigma, size = _positive("sigma", sigma), _size(size)
-    x = np.where(rng.random(size) < 0.5, -1.0, 1.0)
-    y = x + sigma * rng.standard_normal(size)
+    y = rng.standard_normal(size)
+    y *= sigma
+    y += np.where(rng.random(size) < 0.5, -1.0, 1.0)  # y = x + σz, x = ±1 with probability ½
     # p_sigma = ½(g_sigma(y - 1) + g_sigma(y + 1)): point masses at ±1 convolved with N(0, sigma²)
     score = partial(noisy_mixture_score, sigma=sigma, weights=(0.5, 0.5), means=(1.0, -1.0),
                     variances=(0.0, 0.0))
@@ -216,14 +244,16 @@ def wiener_error(rng: np.random.Generator, size: int, *, C: Any, sigma: float,
     Extra case keys (the dimension ``d``) are accepted and ignored.
     """
     c, size = _covariance("C", C), _size(size)
+    d = len(c)
     h = wiener_filter(c, sigma)
     chol = np.linalg.cholesky(c)
+    # per sample (ξ, z) ~ N(0, I_2d), x = Lξ, y = x + σz: Hy - x = (H - I)Lξ + σHz, one product
+    # of the stacked normals with the composed linear map
+    stacked = np.hstack(((h - np.eye(d)) @ chol, sigma * h))  # (d, 2d)
     out = np.empty(size)
     for start in range(0, size, _SUBCHUNK):
         n = min(_SUBCHUNK, size - start)
-        x = rng.standard_normal((n, len(c))) @ chol.T
-        y = x + sigma * rng.standard_normal((n, len(c)))
-        err = y @ h.T - x
+        err = rng.standard_normal((n, 2 * d)) @ stacked.T
         out[start:start + n] = np.einsum("ij,ij->i", err, err)
     return out
 
@@ -241,11 +271,15 @@ def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: A
     if len(beta) != len(u):
         raise ValueError(f"B has size {len(beta)} and U has size {len(u)}, expected equal sizes")
     gain = wiener_gain(beta, sigma)
+    d = len(u)
+    # per sample (ξ, z) ~ N(0, I_2d), x = U diag(√β) ξ, y = x + σz, and the denoiser
+    # y ↦ Σ_k h_k ⟨y, ψ_k⟩ ψ_k = U diag(h) Uᵀ y: the error is one linear map of (ξ, z)
+    denoise = (u * gain) @ u.T
+    signal = u * np.sqrt(beta)
+    stacked = np.hstack(((denoise - np.eye(d)) @ signal, sigma * denoise))  # (d, 2d)
     out = np.empty(size)
     for start in range(0, size, _SUBCHUNK):
         n = min(_SUBCHUNK, size - start)
-        x = (np.sqrt(beta) * rng.standard_normal((n, len(u)))) @ u.T
-        y = x + sigma * rng.standard_normal((n, len(u)))
-        err = ((y @ u) * gain) @ u.T - x
+        err = rng.standard_normal((n, 2 * d)) @ stacked.T
         out[start:start + n] = np.einsum("ij,ij->i", err, err)
     return out

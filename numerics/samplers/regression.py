@@ -25,7 +25,7 @@ import numpy as np
 SUBCHUNK_ELEMENTS = 1 << 20
 
 __all__ = ["ols_test_error", "ols_parameter_error", "collapse_chain_error", "random_spd",
-           "ols_fit", "memory_test_error", "ground_truth"]
+           "ols_fit", "memory_test_error", "inverse_cdf_table", "ground_truth"]
 
 
 # ---------------------------------------------------------------- parameter checks
@@ -199,13 +199,31 @@ def random_spd(d: int, seed: int, condition: float = 10.0) -> list[list[float]]:
 
 # ---------------------------------------------------------------- infinite-memory model (3.0.2–3.0.3)
 
+LOOKUP_CELLS = 1 << 16  # cells of the inverse-cdf lookup table (a power of 2: u·cells is exact)
+
+
+def inverse_cdf_table(cdf: np.ndarray) -> np.ndarray:
+    """Guide table for inverse-cdf sampling: cell ``c`` of ``[c/G, (c+1)/G)`` maps to its item
+    when no cdf value falls strictly inside it, and to ``-1`` (resolve by bisection) otherwise.
+
+    ``searchsorted(cdf, u, side="right")`` is the exact item of a uniform ``u``; the table gives
+    the same answer for every ``u`` of an unambiguous cell, so sampling stays exact.
+    """
+    cells = LOOKUP_CELLS
+    table = np.searchsorted(cdf, np.arange(cells) / cells, side="right").astype(np.int16)
+    inside = cdf[:-1] * cells
+    table[inside[inside != np.floor(inside)].astype(np.intp)] = -1
+    return table
+
+
 def memory_test_error(rng: np.random.Generator, size: int, N: int, beta: float, T: int,
                       k: int | None = None) -> np.ndarray:
     """Per-sample 0/1 test error of the memorising model (3.0.1): items ``i = 1..N`` with
     ``p(i) ∝ i^(−β)``; the model answers item ``i`` iff it was among ``T`` i.i.d. training items
     (and, for the retrained model ``A'`` of (3.0.6), iff moreover ``i ≤ k``).
 
-    The mean is ``Σ_i p(i)(1 − p(i))^T`` (3.0.3), and with a cutoff ``k``
+    Items are drawn by inverse-cdf lookup (:func:`inverse_cdf_table`).  The mean is
+    ``Σ_i p(i)(1 − p(i))^T`` (3.0.3), and with a cutoff ``k``
     ``Σ_{i≤k} p(i)(1 − p(i))^T + Σ_{i>k} p(i)`` (3.0.7).
 
     >>> import numpy as np
@@ -223,11 +241,18 @@ def memory_test_error(rng: np.random.Generator, size: int, N: int, beta: float, 
     weights = np.arange(1, N + 1, dtype=np.float64) ** -beta
     cdf = np.cumsum(weights / weights.sum())
     cdf[-1] = 1.0
+    table = inverse_cdf_table(cdf) if N < 1 << 15 else None
     out = np.empty(int(size))
     for a, b in _chunks(int(size), T + 1):
+        u = rng.random((b - a, T + 1))
         # 0-based item indices: index j is item i = j + 1
-        items = np.searchsorted(cdf, rng.random((b - a, T + 1)), side="right")
+        if table is None:
+            items = np.searchsorted(cdf, u, side="right")
+        else:
+            items = table[(u * LOOKUP_CELLS).astype(np.intp)]
+            edge = items < 0
+            items[edge] = np.searchsorted(cdf, u[edge], side="right")
         test = items[:, T:]
-        unseen = ~np.any(items[:, :T] == test, axis=1)
+        unseen = ~(items[:, :T] == test).any(axis=1)
         out[a:b] = unseen | (test[:, 0] >= k)
     return out

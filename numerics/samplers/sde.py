@@ -29,7 +29,9 @@ from ..checks import count
 
 __all__ = [
     "ou_mean", "ou_variance", "ou_exact", "ou_euler_maruyama", "ou_em_moments", "ou_em_bias",
-    "ou_stationary_bias", "ou_rescaled",
+    "ou_stationary_bias", "ou_rescaled", "ou_em_path", "ou_em_mean_sample",
+    "ou_em_square_sample", "ou_em_mean_rel_bias", "ou_em_variance_rel_bias",
+    "ou_em_stationary_rel_bias", "control_window",
 ]
 
 
@@ -168,3 +170,117 @@ def ou_stationary_bias(kappa: float, sigma: float, t: float, **_: object) -> flo
     _check(kappa=kappa, sigma=sigma, t=t)
     kappa, sigma, t = float(kappa), float(sigma), float(t)
     return sigma * sigma * math.exp(-2.0 * kappa * t) / (2.0 * kappa)
+
+
+# ---------------------------------------------------------------- Monte Carlo claim samplers
+# The claims simulate the SDE (Euler–Maruyama), never the Gaussian law 6.3.5 concludes.  Their
+# step bias is a signed relative interval derived from the scheme's own algebra (a geometric
+# sum) and two elementary inequalities, independent of the closed form being checked.
+
+CONTROL_TIME = 1.26  # κτ maximising the correlation of x_t with W_t - W_{t-τ} (stationary case)
+
+
+def control_window(kappa: float, t: float, steps: int) -> int:
+    """Steps of the Brownian window ``W_t - W_{t-τ}``, ``τ = min(t, 1.26/κ)``, used as control."""
+    n = _check(kappa=kappa, t=t, steps=steps)
+    return max(1, min(n, round(CONTROL_TIME / float(kappa) / (float(t) / n))))
+
+
+def ou_em_path(rng: np.random.Generator, size: int, x0: float, kappa: float, sigma: float,
+               t: float, steps: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Euler–Maruyama ``x_{k+1} = (1-κh) x_k + σ√h z_k`` to time ``t``, and the Brownian
+    increment ``W_t - W_{t-τ}`` over the last ``window`` steps (the driving noise, mean 0)."""
+    n = _check(x0=x0, kappa=kappa, sigma=sigma, t=t, steps=steps, size=size)
+    window = count("window", window, 1)
+    h = float(t) / n
+    decay, kick = 1.0 - float(kappa) * h, float(sigma) * math.sqrt(h)
+    x = np.full(size, float(x0))
+    noise = np.zeros(size)
+    z = np.empty(size)
+    for k in range(n):
+        rng.standard_normal(out=z)
+        if k >= n - window:
+            noise += z
+        z *= kick
+        x *= decay
+        x += z
+    noise *= math.sqrt(h)
+    return x, noise
+
+
+def ou_em_mean_sample(rng: np.random.Generator, size: int, x0: float, kappa: float,
+                      sigma: float, t: float, steps: int) -> np.ndarray:
+    """Rows ``(x_t, W_t)``: Euler–Maruyama ``x_t`` with the Brownian endpoint as control (mean 0)."""
+    n = _check(steps=steps)
+    return np.stack(ou_em_path(rng, size, x0, kappa, sigma, t, n, n))
+
+
+def ou_em_square_sample(rng: np.random.Generator, size: int, kappa: float, sigma: float,
+                        t: float, steps: int, scale: float = 1.0, **_: object) -> np.ndarray:
+    """Rows ``((scale·δ_t)², B² - τ)``: ``δ_t`` is the Euler–Maruyama chain's deviation from its
+    noiseless run (the chain started at 0, by linearity), so ``E δ_t² = Var x_t``; ``B`` is the
+    Brownian increment over the last ``τ`` (:func:`control_window`), ``E B² = τ``.
+
+    Extra case keys (the initial condition, which ``Var x_t`` does not depend on) are ignored.
+    """
+    window = control_window(kappa, t, steps)
+    x, b = ou_em_path(rng, size, 0.0, kappa, sigma, t, steps, window)
+    x *= float(scale)
+    np.multiply(x, x, out=x)
+    np.multiply(b, b, out=b)
+    b -= window * float(t) / steps
+    return np.stack((x, b))
+
+
+def ou_em_rescaled_square(rng: np.random.Generator, size: int, t: float, steps: int,
+                          **_: object) -> np.ndarray:
+    """:func:`ou_em_square_sample` of ``e^{t} x_t`` for κ = 1, σ = √2 (Mallat 6.3.12–6.3.13)."""
+    _check(t=t)
+    return ou_em_square_sample(rng, size, 1.0, math.sqrt(2.0), t, steps, scale=math.exp(float(t)))
+
+
+def _em_log_gap(kappa: float, t: float, steps: int) -> tuple[float, float, float]:
+    """``u = κh`` and bounds ``[lo, hi]`` on ``-n(log(1-u) + u) = Σ_{k≥2} n u^k/k``.
+
+    ``u²/2 <= -(log(1-u) + u) <= u²/(2(1-u))`` (the series, bounded by a geometric one).
+    """
+    n = _check(kappa=kappa, t=t, steps=steps)
+    u = float(kappa) * float(t) / n
+    if not 0 < u < 1:
+        raise ValueError(f"kappa*t/steps={u!r}, expected a step with 0 < κh < 1 (stable, "
+                         "positive Euler–Maruyama decay)")
+    return u, n * u * u / 2, n * u * u / (2 * (1 - u))
+
+
+def ou_em_mean_rel_bias(kappa: float, t: float, steps: int, **_: object) -> tuple[float, float]:
+    """Interval of ``E_EM[x_t] / (e^{-κt} x_0) - 1 = (1-u)^n e^{nu} - 1``: ``[e^{-hi} - 1, e^{-lo} - 1]``."""
+    _, lo, hi = _em_log_gap(kappa, t, steps)
+    return math.expm1(-hi), math.expm1(-lo)
+
+
+def ou_em_variance_rel_bias(kappa: float, t: float, steps: int, stationary: bool = False,
+                            **_: object) -> tuple[float, float]:
+    """Interval of ``Var_EM[x_t] / V - 1`` with ``V = σ²(1 - e^{-2κt})/(2κ)`` (or ``σ²/(2κ)``
+    when ``stationary``).
+
+    ``Var_EM = σ²h(1 - r^{2n})/(1 - r²)`` (geometric sum, ``r = 1 - u``, ``1 - r² = u(2 - u)``),
+    so the ratio is ``2/(2-u) · (1 - q e^{-η})/(1 - q)`` with ``q = e^{-2κt}`` and
+    ``η = -2n(log(1-u) + u)`` in ``[2 lo, 2 hi]`` (:func:`_em_log_gap`); for the stationary
+    ratio the second factor is ``1 - q e^{-η}``.  Both are monotone in ``η``.
+    """
+    u, lo, hi = _em_log_gap(kappa, t, steps)
+    two_kappa_t = 2 * float(kappa) * float(t)
+    factor = 2 / (2 - u)
+
+    def ratio(eta: float) -> float:
+        if stationary:
+            return factor * -math.expm1(-two_kappa_t - eta)
+        return factor * (1 - math.expm1(-eta) / math.expm1(two_kappa_t))
+
+    a, b = sorted((ratio(2 * lo), ratio(2 * hi)))
+    return a - 1, b - 1
+
+
+def ou_em_stationary_rel_bias(kappa: float, t: float, steps: int, **_: object) -> tuple[float, float]:
+    """:func:`ou_em_variance_rel_bias` against the stationary variance ``σ²/(2κ)``."""
+    return ou_em_variance_rel_bias(kappa, t, steps, stationary=True)

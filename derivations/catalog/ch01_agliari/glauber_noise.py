@@ -6,7 +6,9 @@ from hypothesis import strategies as st
 
 from numerics.samplers import hopfield
 
-from ...model import Claim, Derivation, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Quote, Step
+from .notation import CHAPTER
 from .symbols import (LECTURE, SIGNAL)
 
 z, x = sp.symbols("z x", real=True)
@@ -45,7 +47,17 @@ DERIVATION = Derivation(
               cases=({"N": 10, "K": 1, "T": 1.0}, {"N": 40, "K": 1, "T": 0.6}),
               strategy=st.fixed_dictionaries({"N": st.integers(2, 100), "K": st.just(1),
                                               "T": st.floats(0.3, 5.0)}),
-              equation="1.2.6", samples=20_000),
+              equation="1.2.6", max_samples=400_000,
+              simulates="one parallel noisy update σ_i = sgn(φ_i + T z_i) of a K = 1 Hebbian "
+                        "network started in its pattern, z logistic (½ log(E1/E2)); the sample is "
+                        "the fraction of flipped neurons"),
+    ),
+    # the lecture's noise law (Hypothesis 1): p_Z and its distribution function g_Z
+    notation=CHAPTER.merge(Notation({}, {"g_Z": sp.Lambda(z, NOISE_CDF),
+                                         "p_Z": sp.Lambda(z, NOISE_DENSITY)})),
+    printed_in_notes=(
+        Quote("1.2.6", line=133, latex=r"g_Z(z) \equiv \int_{-\infty}^z p_Z(u) du = \mathbb{P}[Z < z]",
+              note="g_Z and p_Z read as the noise law of the checks, p_Z(z) = ½(1 - tanh² z)"),
     ),
 )
 # ==== end section ====

@@ -8,6 +8,7 @@ from numerics.samplers import hopfield
 
 from ...model import Claim, Derivation, Printed, Step
 from .symbols import (K, LECTURE, N, T41, configuration_average, hebb, mu, spin_domain, spin_table)
+from .notation import FINITE_INSTANCES
 
 def mattis(table, sigma, m: int) -> sp.Expr:
     """Mattis magnetisation ``m_μ = (1/N) Σ_i ξ_i^μ σ_i`` (1.2.12) of pattern ``m`` (1-based)."""
@@ -42,6 +43,10 @@ _XI4 = [row[0] for row in T41]
 _SPINS_3_2 = {**spin_domain(_T32), **{s: (-1, 1) for s in _SIGMA3}}  # patterns and state, N=3, K=2
 ENERGY_AT_PATTERN = -(N - 1) / 2
 
+
+# what the Monte Carlo claims simulate (the lecture's model, never the derived law)
+_NETWORK = ("a Hebbian network: K uniform ±1 patterns of N spins, J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, "
+            "J_ii = 0")
 
 DERIVATION = Derivation(
     id="agliari.hopfield_energy",
@@ -114,7 +119,8 @@ DERIVATION = Derivation(
         Claim("energy of a stored pattern", "mean", ENERGY_AT_PATTERN, hopfield.pattern_energy,
               cases=({"N": 50, "K": 5}, {"N": 100, "K": 20}),
               strategy=st.fixed_dictionaries({"N": st.integers(5, 200), "K": st.integers(2, 60)}),
-              equation="1.3.9", samples=4000),
+              equation="1.3.9", max_samples=60_000,
+              simulates=_NETWORK + "; the sample is H(ξ^1) = −½ Σ_i ξ_i^1 φ_i(ξ^1)"),
     ),
     ranges={N: (2, 9), K: (1, 6)},
     not_encoded={
@@ -126,6 +132,14 @@ DERIVATION = Derivation(
                  "with J_ii >= 0: stated without derivation; not encoded",
         "1.2.13": "projector rule: sgn(λ ξ) = ξ for λ > 0 is immediate, nothing to check",
         "1.2.14": "stability condition ξ_i^1 φ_i(ξ^1) > 0: a definition, studied via 1.3.4",
+    },
+    not_quotable={
+        "1.2.10": FINITE_INSTANCES,
+        "1.2.11": FINITE_INSTANCES,
+        "1.3.6": FINITE_INSTANCES,
+        "1.3.7": FINITE_INSTANCES,
+        "1.3.8": FINITE_INSTANCES,
+        "1.3.9": FINITE_INSTANCES,
     },
 )
 

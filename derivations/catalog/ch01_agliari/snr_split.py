@@ -9,6 +9,7 @@ from numerics.samplers import hopfield
 from ...model import Claim, Derivation, Step
 from ...symbolic.spins import XI_FAMILY, Xi
 from .symbols import (K, LECTURE, N, SIGNAL, i, j, mu, sum_over_others)
+from .notation import FINITE_INSTANCES
 
 def _hebb(p, q):
     """``J_pq = (1/N) Σ_μ ξ_p^μ ξ_q^μ`` (1.2.9)."""
@@ -28,6 +29,10 @@ _SQUARES = sp.Mul(sp.Pow(Xi(i, 1), 2, evaluate=False), sp.Pow(Xi(j, 1), 2, evalu
 CROSSTALK = Xi(i, 1) / N * sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 2, K)), j, i, N)
 _SIGNAL_FORM = sum_over_others(_SQUARES, j, i, N) / N + CROSSTALK
 _IN_RANGE = (sp.Le(i, N),)
+
+# what the Monte Carlo claims simulate (the lecture's model, never the derived law)
+_NETWORK = ("a Hebbian network: K uniform ±1 patterns of N spins, J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, "
+            "J_ii = 0")
 
 DERIVATION = Derivation(
     id="agliari.snr_split",
@@ -62,10 +67,17 @@ DERIVATION = Derivation(
         Claim("aligned field mean", "mean", SIGNAL, hopfield.aligned_field_mean,
               cases=({"N": 50, "K": 5}, {"N": 100, "K": 20}),
               strategy=st.fixed_dictionaries({"N": st.integers(10, 200), "K": st.integers(2, 60)}),
-              equation="1.3.4", samples=4000),
+              equation="1.3.4", max_samples=60_000,
+              simulates=_NETWORK + "; the sample is the network's average of ξ_i^1 φ_i(ξ^1)"),
     ),
     functions=(XI_FAMILY,),
     ranges={N: (2, 5), K: (1, 4), i: (1, 5)},
+    not_quotable={
+        "1.2.15": ("the notes write \\sum_{\\mu}^K (an upper limit without a lower one), which "
+                   "the reader rejects; " + FINITE_INSTANCES),
+        "1.3.2": FINITE_INSTANCES,
+        "1.3.4": FINITE_INSTANCES,
+    },
 )
 
 

@@ -61,13 +61,17 @@ DERIVATION = Derivation(
     claims=(
         Claim("memory test error", "probability", MEMORY_ERROR, memory_test_error,
               cases=({"N": 50, "beta": 1.5, "T": 20}, {"N": 90, "beta": 1.3, "T": 40}),
-              strategy=_memory_params(), equation="3.0.3", samples=100_000,
+              strategy=_memory_params(), equation="3.0.3", max_samples=1_000_000, target_mdre=0.015,
+              target_note="a 0/1 sample per T + 1 Zipf draws; 1 % needs ~1.5M samples",
+              simulates="Zipf(β) items 1..N: T i.i.d. training draws and one test draw (inverse-cdf lookup); the sample is 1 when the test item was not among the training draws",
               bias_note="exact sampler: Zipf items by inverse-cdf lookup; no bias",
               invalid_cases=(({"N": 50, "beta": 0.0, "T": 20}, "beta=0.0"),
                              ({"N": 0, "beta": 1.5, "T": 20}, "N=0"))),
         Claim("memory cutoff test error", "probability", CUTOFF_ERROR, memory_test_error,
               cases=({"N": 50, "beta": 1.5, "T": 20, "k": 10},),
-              strategy=_memory_params(cutoff=True), equation="3.0.7", samples=100_000,
+              strategy=_memory_params(cutoff=True), equation="3.0.7", max_samples=1_000_000, target_mdre=0.015,
+              target_note="a 0/1 sample per T + 1 Zipf draws; 1 % needs ~1.5M samples",
+              simulates="Zipf(β) items 1..N: T i.i.d. training draws and one test draw (inverse-cdf lookup); the sample is 1 when the test item was unseen or beyond the cutoff k",
               bias_note="exact sampler: Zipf items by inverse-cdf lookup; no bias",
               invalid_cases=(({"N": 50, "beta": 1.5, "T": 20, "k": 51}, "k=51, N=50"),)),
     ),
@@ -80,5 +84,11 @@ DERIVATION = Derivation(
                  "'≍ T^C' drops the sign of the exponent (OCR)",
         "3.0.9": "asymptotic '≍' regime 'T ≤ k^2' (likely k^β): E_test ≍ k^(−βc); a scaling law, "
                  "not an equality",
+    },
+    not_quotable={
+        "3.0.3": "continues (3.0.2), whose \\mathbb{P}(i \\neq ie : i \\leq \\ell \\leq T) the "
+                 "reader rejects (an event written with a colon); alone, 3.0.3 has no relation",
+        "3.0.7": "\\mathbb{P}(i > k : 1 \\leq \\ell \\leq T): an event written with a colon, "
+                 "which the reader rejects; the rest is an asymptotic '\\asymp' chain",
     },
 )

@@ -5,7 +5,8 @@ import sympy as sp
 
 from numerics.samplers.regression import collapse_chain_error, ols_parameter_error, ols_test_error
 
-from ...model import Claim, Derivation, Matrix, Printed, Step
+from ...model import Claim, Derivation, Matrix, Printed, Quote, Step
+from .notation import CHAPTER, COLLAPSE
 from ...symbolic.held import held_product as held
 from .symbols import (COLLAPSE_ERROR, COLLAPSE_NOISE, COLLAPSE_PRINTED, OLS_ERROR,
                       OLS_PARAMETER_ERROR, SIGMA_5, TAILS_NOTE, VALID_T, VALID_T_T0, W_2, W_HAT, E,
@@ -125,21 +126,29 @@ DERIVATION = Derivation(
                      {"d": 5, "T": 30, "sigma": 0.7, "Sigma": SIGMA_5},
                      {"d": 2, "T": 14, "sigma": 1.3}),
               strategy=ols_params(), equation="3.0.18",
-              bias_note=TAILS_NOTE, samples=40_000,
+              bias_note=TAILS_NOTE, max_samples=250_000, target_mdre=0.02,
+              target_note="each sample is a d × d solve on a fresh design; heavy tails",
+              simulates="x ~ N(0, Σ) in R^d, y = xᵀw + ε, ε ~ N(0, σ²); OLS fit (XᵀX)⁻¹XᵀY on a T × d design; the sample is (ŵ − w₀)ᵀΣ(ŵ − w₀)",
               invalid_cases=(({"d": 5, "T": 6, "sigma": 0.7}, "T=6, d=5: the OLS error"),
                              ({"d": 5, "T": 5, "sigma": 0.7}, "needs T > d + 1"),
                              ({"d": 3, "T": 2, "sigma": 1.0}, "T=2, d=3"))),
         Claim("ols parameter error", "mean", OLS_PARAMETER_ERROR, ols_parameter_error,
               cases=({"d": 5, "T": 30, "sigma": 0.7, "Sigma": SIGMA_5},),
               strategy=ols_params(with_sigma_matrix=True), equation="3.0.17",
-              bias_note=TAILS_NOTE, samples=40_000,
+              bias_note=TAILS_NOTE, max_samples=150_000, target_mdre=0.02,
+              target_note="each sample is a d × d solve on a fresh design; heavy tails",
+              simulates="x ~ N(0, Σ) in R^d, y = xᵀw + ε, ε ~ N(0, σ²); OLS fit (XᵀX)⁻¹XᵀY on a T × d design; the sample is ‖ŵ − w₀‖²",
               invalid_cases=(({"d": 5, "T": 6, "sigma": 0.7, "Sigma": SIGMA_5}, "needs T > d + 1"),)),
         Claim("collapse test error", "mean", COLLAPSE_ERROR, collapse_chain_error,
               cases=({"d": 5, "T0": 40, "T": 30, "n": 1, "sigma": 0.7},
                      {"d": 5, "T0": 40, "T": 30, "n": 3, "sigma": 0.7, "Sigma": SIGMA_5},
                      {"d": 5, "T0": 40, "T": 30, "n": 5, "sigma": 0.7}),
               strategy=collapse_params(), equation="3.0.23",
-              bias_note=TAILS_NOTE, samples=20_000,
+              bias_note=TAILS_NOTE, max_samples=60_000, target_mdre=0.03,
+              target_note="each sample is a chain of n + 1 OLS fits; heavy tails",
+              simulates="the regression chain: n generations each fitted by OLS on T0 fresh inputs "
+                        "labelled by the previous fit plus noise, then a final fit on T; the sample "
+                        "is (ŵ − w₀)ᵀΣ(ŵ − w₀)",
               invalid_cases=(({"d": 5, "T0": 6, "T": 30, "n": 3, "sigma": 0.7},
                               "T0=6, d=5: the OLS error sigma^2 d/(T0-d-1) needs T0 > d + 1"),
                              ({"d": 5, "T0": 40, "T": 4, "n": 1, "sigma": 0.7}, "T=4, d=5"))),
@@ -147,4 +156,30 @@ DERIVATION = Derivation(
     not_encoded={
         "3.0.20": "the notes print an empty display with only the label (3.0.20)",
     },
+    notation=CHAPTER,
+    printed_in_notes=(
+        Quote("3.0.10", line=330, latex=r"E_{test} = \mathbb{E}_{x, \epsilon} \|x^T \hat{w} - y\|^2 - \sigma^2",
+              unchecked={0: "defines the test error E_test"}),
+        Quote("3.0.11", line=334, latex=r"\hat{w} = (X_0^T X_0)^{-1} X_0^T Y_0"),
+        Quote("3.0.12", line=336, latex=r"= (X_0^T X_0)^{-1} X_0^T (X_0 w_0 + E_0)"),
+        Quote("3.0.13", line=338, latex=r"= w_0 + X_0^T E_0",
+              note="reads ŵ as the OLS fit (3.0.11) on the labels Y_0 = X_0 w_0 + E_0 (3.0.12)"),
+        Quote("3.0.14", line=342, latex=r"E_{tot} = \|(\hat{w} - w_0)\|^2",
+              unchecked={0: "defines E_tot"}),
+        Quote("3.0.15", line=344, latex=r"= \mathbb{E}_\epsilon \|X_0^T E_0\|^2"),
+        Quote("3.0.16", line=346, latex=r"= \sigma^2 \mathbb{E} \text{Tr}(X_0 (X_0^T X_0)^{-2} X_0^T)"),
+        Quote("3.0.17", line=348, latex=r"= \sigma^2 \mathbb{E} \text{Tr}(X_0^T X_0)^{-1}"),
+        Quote("3.0.18", line=352, latex=r"= \sigma^2 \frac{d}{T - d - 1} \sim \frac{\sigma^2 d}{T}"),
+        Quote("3.0.19", line=358, latex=r"E_{test}^{(i)} = \|\hat{w}_i - w_0\|_2",
+              unchecked={0: "defines E^(i), printed unsquared (the hand-typed printed form of step "
+                            "squared_test_error checks it against the test error 3.0.10)"}),
+        Quote("3.0.21", line=364, latex=r"E_{test}^{(2)} = \|\hat{w}_2 - w_0\|_2 = \left\| \underbrace{\hat{w}_2 - \hat{w}_1}_{X_1^T E_1} + \underbrace{\hat{w}_1 - w_0}_{X_0^T E_0} \right\|_2^2",
+              notation=COLLAPSE, unchecked={0: "defines E^(2), printed unsquared"},
+              note="the underbraces X_1^T E_1, X_0^T E_0 (dropped by the reader) repeat the "
+                   "(3.0.13) misprint"),
+        Quote("3.0.22", line=366, latex=r"\asymp \frac{d\epsilon^2}{T} + \frac{d\epsilon^2}{T_0}"),
+        Quote("3.0.23", line=370, latex=r"E_{test}^{(n)} = \frac{d\epsilon^2}{T} + \frac{nd\epsilon^2}{T_0}",
+              note="E_test^(n) read as the derived test error of the n-th model (step "
+                   "collapse_error's left side); the notes' ε is σ"),
+    ),
 )

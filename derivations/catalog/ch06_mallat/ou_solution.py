@@ -2,14 +2,14 @@
 and the same process in Mézard's Langevin notation (7.2.9–7.2.14, noise ⟨η(t)η(t')⟩ = 2δ(t-t'))."""
 from __future__ import annotations
 
-from functools import partial
-
 import sympy as sp
 from hypothesis import strategies as st
 
 from numerics.samplers import sde
 
-from ...model import Claim, Derivation, Printed, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Printed, Quote, Step
+from .notation import CHAPTER
 from ...symbolic.held import held_derivative, over
 
 # Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13) and
@@ -132,54 +132,67 @@ _OU_STEPS = (
          "7.2.14", id="brownian_limit"),
 )
 
-# Monte Carlo: the exact transition (6.3.5) and an Euler–Maruyama simulation of 6.3.2 itself.
+# Monte Carlo: Euler–Maruyama simulations of the SDE 6.3.2 itself (never the Gaussian law 6.3.5
+# concludes).  The step bias is a signed relative interval from the scheme's algebra
+# (numerics.samplers.sde.ou_em_*_rel_bias), so the check resolves errors far below it.
 _finite = dict(allow_nan=False, allow_infinity=False)
 _x0_values = st.one_of(st.floats(-3.0, -1.0, **_finite), st.floats(1.0, 3.0, **_finite))
 
 
-def _ou_cases(kappa_t: tuple[float, float], steps: int | None = None):
+def _ou_cases(kappa_t: tuple[float, float], steps: int):
     """OU parameter dicts with κt in ``kappa_t``; ``x0`` kept away from 0 so the mean is resolvable."""
     def with_kappa(kappa: float):
-        entries = {"x0": _x0_values, "kappa": st.just(kappa), "sigma": st.floats(0.1, 1.5, **_finite),
-                   "t": st.floats(kappa_t[0] / kappa, kappa_t[1] / kappa, **_finite)}
-        if steps is not None:
-            entries["steps"] = st.just(steps)
-        return st.fixed_dictionaries(entries)
+        return st.fixed_dictionaries(
+            {"x0": _x0_values, "kappa": st.just(kappa), "sigma": st.floats(0.1, 1.5, **_finite),
+             "t": st.floats(kappa_t[0] / kappa, kappa_t[1] / kappa, **_finite),
+             "steps": st.just(steps)})
     return st.floats(0.25, 2.0, **_finite).flatmap(with_kappa)
 
 
-_CASES = ({"x0": 2.0, "kappa": 1.0, "sigma": 0.5, "t": 0.7},
-          {"x0": -1.5, "kappa": 0.3, "sigma": 1.2, "t": 2.0},
-          {"x0": 1.0, "kappa": 2.0, "sigma": 0.8, "t": 0.4})
-_EM_STEPS = 50  # h = t/50: the step bias is small (about 1 % relative) but not zero
-_EM_CASES = tuple(dict(c, steps=_EM_STEPS) for c in _CASES)
-_EM_NOTE = ("Euler–Maruyama with h = t/steps: the chain's mean x0 (1-κh)^n and variance "
-            "σ²h Σ_{k<n} (1-κh)^{2k} are exact (numerics.sde.ou_em_moments); the bias bound is "
-            "their exact distance to the continuous-time moments of 6.3.5")
+_EM_STEPS = 50  # h = t/50: the step bias (about 1 % relative) is known to ±0.005 %
+_CASES = ({"x0": 2.0, "kappa": 1.0, "sigma": 0.5, "t": 0.7, "steps": _EM_STEPS},
+          {"x0": -1.5, "kappa": 0.3, "sigma": 1.2, "t": 2.0, "steps": _EM_STEPS},
+          {"x0": 1.0, "kappa": 2.0, "sigma": 0.8, "t": 0.4, "steps": _EM_STEPS})
+_VARIANCE_CASES = tuple({k: v for k, v in c.items() if k != "x0"} for c in _CASES)
+_EM = "Euler–Maruyama of dx = −κx dt + σ dW from x0, h = t/steps"
+_EM_NOTE = ("Euler–Maruyama step bias as a signed relative interval: the chain's mean x0 r^n and "
+            "variance σ²h(1 − r^{2n})/(1 − r²), r = 1 − κh (geometric sums), against the continuous "
+            "ones through u²/2 ≤ −log(1 − u) − u ≤ u²/(2(1 − u)) (numerics.sde.ou_em_*_rel_bias)")
+_SQUARE_NOTE = "control: (W_t − W_{t−τ})² − τ, τ = min(t, 1.26/κ) (Brownian increment, known mean)"
 
 _OU_CLAIMS = (
-    Claim("ou_mean_exact", "mean", ou_mean, sde.ou_exact, _CASES, _ou_cases((0.05, 1.0)),
-          equation="6.3.5", samples=200_000),
-    Claim("ou_variance_exact", "variance", ou_variance, sde.ou_exact, _CASES, _ou_cases((0.05, 3.0)),
-          equation="6.3.5", samples=200_000),
-    Claim("ou_mean_euler_maruyama", "mean", ou_mean, sde.ou_euler_maruyama, _EM_CASES,
+    Claim("ou_mean_euler_maruyama", "mean", ou_mean, sde.ou_em_mean_sample, _CASES,
           _ou_cases((0.05, 1.0), _EM_STEPS), equation="6.3.5",
-          bias=partial(sde.ou_em_bias, "mean"), bias_note=_EM_NOTE, samples=200_000),
-    Claim("ou_variance_euler_maruyama", "variance", ou_variance, sde.ou_euler_maruyama, _EM_CASES,
-          _ou_cases((0.05, 3.0), _EM_STEPS), equation="6.3.5",
-          bias=partial(sde.ou_em_bias, "variance"), bias_note=_EM_NOTE, samples=200_000),
-    Claim("ou_stationary_variance", "variance", ou_stationary_variance, sde.ou_exact,
-          ({"x0": 2.0, "kappa": 1.0, "sigma": 0.5, "t": 12.0},
-           {"x0": -1.0, "kappa": 0.4, "sigma": 1.5, "t": 30.0}),
-          _ou_cases((10.0, 20.0)), equation="6.3.5", bias=sde.ou_stationary_bias,
-          bias_note="sampled at finite t: |Var x_t - σ²/(2κ)| = σ² e^{-2κt}/(2κ) "
-                    "(numerics.sde.ou_stationary_bias)", samples=200_000),
-    Claim("rescaled_noise_variance", "variance", rescaled_noise_variance, sde.ou_rescaled,
-          ({"x": 0.7, "t": 0.5}, {"x": -2.0, "t": 1.5}),
+          simulates=_EM + "; the sample is x_t",
+          rel_bias=sde.ou_em_mean_rel_bias, bias_note=_EM_NOTE,
+          control_note="control: the Brownian endpoint W_t (known mean 0)"),
+    Claim("ou_variance_euler_maruyama", "mean", ou_variance, sde.ou_em_square_sample,
+          _VARIANCE_CASES, _ou_cases((0.05, 3.0), _EM_STEPS), equation="6.3.5",
+          simulates=_EM + "; the sample is (x_t − x̄_t)², x̄_t the chain's noiseless run "
+                          "(E (x_t − x̄_t)² = Var x_t)",
+          rel_bias=sde.ou_em_variance_rel_bias, bias_note=_EM_NOTE, control_note=_SQUARE_NOTE),
+    Claim("ou_stationary_variance", "mean", ou_stationary_variance, sde.ou_em_square_sample,
+          ({"kappa": 1.0, "sigma": 0.5, "t": 3.0, "steps": 40},
+           {"kappa": 0.4, "sigma": 1.5, "t": 7.5, "steps": 40}),
+          _ou_cases((3.0, 6.0), 80), equation="6.3.5",
+          simulates=_EM + " run to κt = 3; the sample is (x_t − x̄_t)²",
+          rel_bias=sde.ou_em_stationary_rel_bias,
+          bias_note=_EM_NOTE + "; the finite-time factor 1 − e^{−2κt} is inside the interval",
+          control_note=_SQUARE_NOTE),
+    Claim("rescaled_noise_variance", "mean", rescaled_noise_variance, sde.ou_em_rescaled_square,
+          ({"x": 0.7, "t": 0.5, "steps": _EM_STEPS}, {"x": -2.0, "t": 1.5, "steps": _EM_STEPS}),
           st.fixed_dictionaries({"x": st.floats(-3.0, 3.0, **_finite),
-                                  "t": st.floats(0.05, 3.0, **_finite)}),
-          equation="6.3.13", samples=200_000),
+                                  "t": st.floats(0.05, 3.0, **_finite), "steps": st.just(_EM_STEPS)}),
+          equation="6.3.13",
+          simulates="Euler–Maruyama of dx = −x dt + √2 dW from x, h = t/steps, rescaled by e^t; "
+                    "the sample is e^{2t}(x_t − x̄_t)²",
+          rel_bias=lambda t, steps, **_: sde.ou_em_variance_rel_bias(1.0, t, steps),
+          bias_note=_EM_NOTE + " (κ = 1; rescaling leaves the relative bias unchanged)",
+          control_note=_SQUARE_NOTE),
 )
+
+_IN_LAW = ("an equality in law (z a standard Gaussian), not of values: the steps check its "
+           "mean and variance")
 
 DERIVATION = Derivation(
     id="mallat.ou_solution",
@@ -194,6 +207,30 @@ DERIVATION = Derivation(
                           "a convolution over an undefined density"},
     steps=_OU_STEPS,
     claims=_OU_CLAIMS,
+    notation=CHAPTER.merge(Notation(
+        {r"\kappa": _kappa, "x_0": _x0, "x": _x, "z": sp.Symbol("z", real=True),
+         "x_t": sp.Symbol("x_t", real=True), "y_t": sp.Symbol("y_t", real=True)},
+        # the stationary density of 7.2.8 with V = |x|²/2, one coordinate (d = 1)
+        {"p_{st}": sp.Lambda(_x, p_stationary)})),
+    printed_in_notes=(
+        Quote("6.3.5", line=743, latex=r"x_t = e^{-\kappa t} x_0 + \sigma \sqrt{\frac{1 - e^{-2\kappa t}}{2\kappa}} z",
+              unchecked={0: _IN_LAW}),
+        Quote("6.3.12", line=781, latex=r"x_t = e^{-t} x + \sqrt{1 - e^{-2t}} z", unchecked={0: _IN_LAW}),
+        Quote("6.3.13", line=785, latex=r"y_t = x + \sqrt{e^{2t} - 1} z", unchecked={0: _IN_LAW}),
+        Quote("7.2.10", line=1115, latex=r"p_{st}(x) = e^{-|x|^2/2}",
+              note="p_st read as the stationary density e^{-V}/Z of 7.2.8 (V = |x|²/2), in one "
+                   "coordinate: the notes omit 1/Z = (2π)^{-d/2}"),
+    ),
+    not_quotable={
+        "6.3.4": "Itô differentials dy_t, dt, dW_t: the reader would read d y_t as a product "
+                 "(steps ito_drift_y, ito_noise_y check the dt and dW coefficients)",
+        "7.2.11": "a white-noise integral ∫ e^{-(t-τ)} η(τ) dτ: η is a random process with no "
+                  "value at a point (steps mezard_mean, mezard_variance check its law)",
+        "7.2.13": "x(t) = a s(t) + s(t)σ(t) z(t): an equality in law with z(t) a standard "
+                  "Gaussian (step variance_as_ou checks its variance)",
+        "7.2.14": "a system in cases after \\text{s.t.}: the reader reads it as prose (steps "
+                  "integrating_factor, noise_integral check both lines)",
+    },
 )
 
 # ==== section: tweedie (mallat.tweedie) ====

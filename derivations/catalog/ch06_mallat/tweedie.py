@@ -5,8 +5,31 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...model import Claim, Derivation, Printed, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Printed, Quote, Step
+from .notation import CHAPTER
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
+
+
+def _quotes(mezard: Notation) -> tuple[Quote, ...]:
+    """The notes' printed forms of the labels this derivation encodes (``mezard``: Mézard's
+    names, where x is the noisy x_t)."""
+    return (
+        Quote("6.3.14", line=789, latex=r"\mathbb{E}_{x,z}[|\hat{x}(y_t) - x|^2]",
+              unreadable="an objective without a relation, in the OU observation y_t of 6.3.13 "
+                         "(not this derivation's x_σ)"),
+        Quote("6.3.16", line=799, latex=r"\hat{x}(x_\sigma) = \mathbb{E}[x|x_\sigma] = x_\sigma + \sigma^2 \nabla_{x_\sigma} \log p_\sigma(x_\sigma)"),
+        Quote("6.3.17", line=803, latex=r"p_\sigma(x_\sigma) = \int p(x_\sigma|x)p(x)dx"),
+        Quote("6.3.18", line=805, latex=r"\nabla p_\sigma(x_\sigma) = \int g_\sigma(x_\sigma - x)p(x)dx"),
+        Quote("6.3.19", line=807, latex=r"= \frac{1}{\sigma^2} \int (x_\sigma - x)g_\sigma(x_\sigma - x)p(x)dx"),
+        Quote("6.3.20", line=809, latex=r"\frac{\sigma^2 \nabla p_\sigma(x_\sigma)}{p_\sigma(x_\sigma)} = \int (-x_\sigma + x)p_\sigma(x|x_\sigma)dx"),
+        Quote("6.3.21", line=811, latex=r"= -x_\sigma + \hat{x}(x_\sigma)"),
+        Quote("7.3.13", line=1203, latex=r"\varphi = \nabla_x \log p_t(x) = \frac{1}{p_t(x)} \int da p_0(a) \frac{-(x-ae^{-t})}{\Delta_t} \frac{e^{-(x-ae^{-t})^2/(2\Delta_t)}}{\sqrt{2\pi\Delta_t}}",
+              notation=mezard, unchecked={0: "defines φ, the score"}),
+        Quote("7.3.14", line=1205, latex=r"= -\frac{x}{\Delta_t} + \frac{e^{-t}}{\Delta_t} \langle a \rangle_{x,t}",
+              notation=mezard),
+    )
+
 
 def _build() -> Derivation:
     from hypothesis import strategies as st
@@ -47,6 +70,28 @@ def _build() -> Derivation:
     weight_t = sp.exp(-(xt - a * sp.exp(-t)) ** 2 / (2 * delta_t))
     mean_a = (PriorIntegral(a * p(a) * weight_t, (a, -sp.oo, sp.oo))
               / PriorIntegral(p(a) * weight_t, (a, -sp.oo, sp.oo)))      # ⟨a⟩_{x,t}
+
+    u = sp.Dummy("u", real=True)
+
+    def noisy_density(*args):
+        """The notes' p_σ: p_σ(v) = ∫ g_σ(v - x) p(x) dx (6.3.17); p_σ(x|v) the posterior."""
+        from ...latex.operators import Given
+
+        if len(args) == 1:
+            return p_sigma.subs(y, args[0])
+        if len(args) == 2 and isinstance(args[1], Given):
+            return posterior.subs(y, args[1].args[0]).subs(x, args[0])
+        raise TypeError(f"p_sigma{args}: expected p_σ(v) or p_σ(x|v)")
+
+    def prior(*args):
+        """The notes' p: the prior p(v), and p(v|w) = g_σ(v - w) the law of x_σ given x."""
+        from ...latex.operators import Given
+
+        if len(args) == 1:
+            return p(args[0])
+        if len(args) == 2 and isinstance(args[1], Given):
+            return g(args[0] - args[1].args[0])
+        raise TypeError(f"p{args}: expected p(v) or p(v|w)")
 
     # Gaussian prior N(0, s²): p_σ = N(0, s² + σ²), x̂ = s²/(s² + σ²) y
     gauss_p_sigma = normal_pdf(y, s ** 2 + sigma ** 2)   # p_σ for the prior N(0, s²)
@@ -115,13 +160,17 @@ def _build() -> Derivation:
                                             "sigma": st.floats(0.1, 3.0, **finite)})
     claims = (
         Claim("gaussian_tweedie_product", "mean", s ** 2, denoising.gaussian_tweedie_product,
-              gauss_cases, gauss_strategy, equation="6.3.16", samples=200_000),
+              gauss_cases, gauss_strategy, equation="6.3.16",
+              simulates="x ~ N(0, s²), y = x + σz, x̂(y) by Tweedie's formula with the score of p_σ; the sample is x̂(y)·y"),
         Claim("gaussian_tweedie_mmse", "mean", gauss_mmse, denoising.gaussian_tweedie_error,
-              gauss_cases, gauss_strategy, equation="6.3.16", samples=200_000),
+              gauss_cases, gauss_strategy, equation="6.3.16",
+              simulates="x ~ N(0, s²), y = x + σz, x̂(y) by Tweedie's formula; the sample is (x − x̂(y))²"),
         Claim("binary_tweedie_product", "mean", sp.S.One, denoising.binary_tweedie_product,
               ({"sigma": 0.5}, {"sigma": 1.2}),
               st.fixed_dictionaries({"sigma": st.floats(0.1, 3.0, **finite)}),
-              equation="6.3.16", samples=200_000),
+              equation="6.3.16",
+              simulates="x = ±1 (probability ½), y = x + σz, x̂(y) by Tweedie's formula with the "
+                        "score of the two-point mixture p_σ; the sample is x̂(y)·y"),
     )
     return Derivation(
         id="mallat.tweedie",
@@ -136,6 +185,13 @@ def _build() -> Derivation:
         steps=steps,
         claims=claims,
         functions=(gaussian_mixtures(p),),
+        notation=CHAPTER.merge(Notation(
+            {r"x_\sigma": y, "x": x, "t": t, r"\Delta_t": delta_t, "a": a},
+            {"p": prior, "p_0": p, r"g_\sigma": sp.Lambda(u, g(u)), r"p_\sigma": noisy_density,
+             r"\hat{x}": sp.Lambda(u, posterior_mean.subs(y, u)),
+             "p_t": sp.Lambda(u, p_t.subs(xt, u))},
+            domains={"x": (-sp.oo, sp.oo), "a": (-sp.oo, sp.oo)})),
+        printed_in_notes=_quotes(Notation({"x": xt, r"\varphi": sp.Symbol("varphi")})),
     )
 
 

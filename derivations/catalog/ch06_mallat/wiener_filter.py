@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ...model import Claim, Derivation, Matrix, Printed, Step
+from ...latex import Notation
+from ...model import Claim, Derivation, Matrix, Printed, Quote, Step
+from .notation import matrix_notation
 
 def _cayley(skew: list[list[float]]) -> list[list[float]]:
     """An orthogonal matrix (I - S)(I + S)^{-1} from the skew part S of a square matrix."""
@@ -46,6 +48,37 @@ def _wiener_strategies():
 
     dims = st.integers(1, 4)
     return dims.flatmap(spd_case), dims.flatmap(eigen_case)
+
+
+def _quotes() -> tuple[Quote, ...]:
+    """The notes' printed forms of the labels this derivation encodes."""
+    lam = "the notes' (λ_k(x) + 1) stands where the coefficient h_k - 1 of ⟨x, ψ_k⟩ belongs"
+    undefined = ("λ_k(x) is not defined before 6.4.10, where λ_k is a 0/1 gain (not a function "
+                 "of x): the table does not bind it")
+    return (
+        Quote("6.3.22", line=821, latex=r"\hat{x}(\sigma) = [\mathbb{I} - (C + \sigma^2 \mathbb{I})^{-1}\sigma]x_\sigma",
+              note="the notes write x̂(σ) for the denoiser x̂(x_σ) of 6.3.16; read as that"),
+        Quote("6.3.23", line=823, latex=r"= (C + \sigma^2 \mathbb{I})^{-1}(C + \sigma^2 \mathbb{I} - \sigma^2 \mathbb{I})\hat{x}_\sigma",
+              note="x̂_σ is printed where the observation x_σ is meant (6.3.22 and 6.3.24 "
+                   "act on x_σ); its left side is 6.3.22's printed right side"),
+        Quote("6.3.24", line=825, latex=r"= (C + \sigma^2 \mathbb{I})^{-1}Cx_\sigma",
+              note="its left side is 6.3.23's printed right side, which acts on x̂_σ"),
+        Quote("6.4.1", line=881, latex=r"H = (C + \sigma^2 \mathbb{I})^{-1} C",
+              unchecked={0: "defines the Wiener filter H (its optimality is steps "
+                            "complete_square and orthogonality)"}),
+        Quote("6.4.2", line=885, latex=r"\frac{\beta k}{\beta k + \sigma^2} \in [0, 1]",
+              unreadable="the notes write βk (β times k) for β_k"),
+        Quote("6.4.6", line=899, latex=r"\mathbb{E}||Hy - x||^2 = \sum_k \mathbb{E} \left\| (\lambda_k(x) + 1) \langle x, \psi_k \rangle + h_k \langle z, \psi_k \rangle \right\|^2",
+              note=lam, unreadable=undefined),
+        Quote("6.4.7", line=901, latex=r"= \sum_k \left\| (\lambda_k(x) + 1) \langle x, \psi_k \rangle + h_k \sigma^2 \right\|^2",
+              note=lam, unreadable=undefined),
+        Quote("6.4.8", line=905, latex=r"0 = \partial_{h_k} \mathbb{E}||Hy - x||^2 \implies h_k = \frac{|\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}",
+              unchecked={1: "defines the gain h_k, with |⟨x, ψ_k⟩|² of one signal for its mean "
+                            "β_k (the oracle gain; step coefficient_stationary checks it with β_k)"}),
+        Quote("6.4.9", line=907, latex=r"\therefore \epsilon = \sum_k \frac{\sigma^2 |\langle x, \psi_k \rangle|^2}{|\langle x, \psi_k \rangle|^2 + \sigma^2}",
+              unchecked={0: "|⟨x, ψ_k⟩|² of one signal stands for its mean β_k; the hand-typed "
+                            "printed form of step eigen_sum_mse checks ε against the ε² sum"}),
+    )
 
 
 def _build() -> Derivation:
@@ -145,11 +178,15 @@ def _build() -> Derivation:
         Claim("wiener_mse", "mean", min_mse, denoising.wiener_error,
               ({"d": 2, "sigma": 0.7, "C": [[2.0, 0.6], [0.6, 0.5]]},
                {"d": 3, "sigma": 1.2, "C": [[1.5, 0.4, -0.3], [0.4, 1.0, 0.2], [-0.3, 0.2, 0.6]]}),
-              spd_strategy, equation="6.4.1", samples=200_000),
+              spd_strategy, equation="6.4.1",
+              simulates="x ~ N(0, C) (Cholesky), y = x + σz in R^d, H = (C + σ²I)⁻¹C by a linear "
+                        "solve; the sample is ‖Hy − x‖²"),
         Claim("wiener_mse_eigenbasis", "mean", eigen_sum, denoising.eigenbasis_wiener_error,
               ({"d": 3, "sigma": 0.8, "U": rotation,
                 "B": [[2.5, 0.0, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, 0.1]]},),
-              eigen_strategy, equation="6.4.9", samples=200_000),
+              eigen_strategy, equation="6.4.9",
+              simulates="x = Σ_k √β_k ξ_k ψ_k (ψ_k the columns of U), y = x + σz, gains "
+                        "h_k = β_k/(β_k + σ²) applied to ⟨y, ψ_k⟩; the sample is ‖Σ_k h_k⟨y,ψ_k⟩ψ_k − x‖²"),
     )
     return Derivation(
         id="mallat.wiener_filter",
@@ -169,6 +206,17 @@ def _build() -> Derivation:
                   Matrix(B, frozenset({"diagonal", "spd"})), Matrix(D, frozenset({"diagonal"})),
                   Matrix(H), Matrix(x_sigma)),
         dimensions={d: (1, 2, 3)},
+        notation=matrix_notation(d).merge(Notation(
+            {"x": sp.MatrixSymbol("x", d, 1), "y": sp.MatrixSymbol("y", d, 1),
+             "z": sp.MatrixSymbol("z", d, 1), r"\psi_k": sp.MatrixSymbol("psi_k", d, 1),
+             "h_k": h,
+             # ε² = E‖Hy - x‖² (defined before Theorem 4), at the optimum H
+             r"\epsilon": sp.sqrt(min_mse), "k": sp.Symbol("k", integer=True)},
+            # x̂(·) is the denoiser of 6.3.16, x̂(x_σ) = x_σ + σ² ∇log p_σ(x_σ), here with the
+            # Gaussian score -(C + σ²I)^{-1} x_σ (step tweedie_linear's right side)
+            {r"\hat{x}": sp.Lambda(sp.Dummy("argument"), tweedie_form)},
+            indices={"k": (1, d)})),
+        printed_in_notes=_quotes(),
     )
 
 

@@ -1,0 +1,274 @@
+"""Printed forms read from the notes' own text (DESIGN §1 "as printed").
+
+Each quotation of a derivation (``Derivation.printed_in_notes``) is read by the LaTeX reader
+through the derivation's notation table; every link ``lhs rel rhs`` of its chain is checked as
+a relation in its own right, under the derivation's assumptions, by the same verifier as the
+steps, seeded by stable ids (derivation id, label, link index).  An erratum is a printed link
+that is refuted with a witness while the corrected steps carrying that label are established.
+
+With ``notes=PATH`` each quoted label is read from ``PATH`` instead of the quotation, so a
+corrected notes file gives no erratum.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import sympy as sp
+
+from ..model import ESTABLISHED, Derivation, Matrix
+from ..verify import step_seed, verify_relation
+
+# relations of the reader the verifier checks, as the verifier names them
+CHECKED = {"=": "=", "equiv": "=", "<=": "<=", ">=": ">="}
+REL_TEX = {"=": "=", "equiv": r"\equiv", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+NOT_CHECKED = "not-checkable"       # verdict of a printed link the checker does not decide
+APPROXIMATE = "approximate"         # verdict of an approximate link: reported, never checked
+
+
+@dataclass(frozen=True)
+class PrintedLink:
+    """One link of a quoted label's printed chain (or the reason the label has none)."""
+
+    label: str
+    line: int
+    source: str                      # the notes' LaTeX of the display, as printed
+    index: int                       # link index within the label's chain
+    lhs: object = None
+    relation: str | None = None      # the reader's relation name ("=", "approx", …)
+    rhs: object = None
+    reason: str | None = None        # why it is not checked ("not checkable as printed: …")
+    note: str = ""                   # the quotation's note on the notes' notation
+    status: str = "parsed"           # what the reader made of the display: parsed|prose|error
+
+    @property
+    def checked(self) -> bool:
+        return self.reason is None
+
+    def printed_latex(self) -> str:
+        if self.lhs is None:
+            return self.source
+        rel = REL_TEX.get(self.relation, self.relation)
+        return f"{sp.latex(self.lhs)} {rel} {sp.latex(self.rhs)}"
+
+
+def _reader_operators() -> set:
+    from ..latex import operators
+
+    return {v for v in vars(operators).values() if isinstance(v, sp.core.function.UndefinedFunction)}
+
+
+def _unevaluated(expr) -> list[str]:
+    """Names of the reader's unevaluated operators (E[…], ⟨·,·⟩, ‖·‖ …) inside ``expr``."""
+    if not isinstance(expr, sp.Basic):
+        return []
+    ops = _reader_operators()
+    return sorted({type(f).__name__ for f in expr.atoms(sp.Function) if type(f) in ops})
+
+
+def _classify(lhs, relation, rhs) -> str | None:
+    """Why a parsed link cannot be checked, or None."""
+    if relation.approximate:
+        return (f"approximate relation ({relation.source}): reported, never checked as an "
+                "equality")
+    if relation.name not in CHECKED:
+        return f"relation {relation.source!r} ({relation.name}) is not one the verifier checks"
+    hidden = _unevaluated(lhs) + _unevaluated(rhs)
+    if hidden:
+        return ("the verifier gives no meaning to the reader's unevaluated "
+                + ", ".join(sorted(set(hidden))))
+    return None
+
+
+def _links_of(eq, quote) -> list[PrintedLink]:
+    base = dict(label=quote.label, line=eq.line, source=eq.math, note=quote.note)
+    if eq.status != "parsed":
+        why = "; ".join(x for x in (f"{eq.status}: {eq.error}", quote.unreadable) if x)
+        return [PrintedLink(index=0, reason=f"not checkable as printed: {why}", status=eq.status,
+                            **base)]
+    out = []
+    for i, (lhs, rel, rhs) in enumerate(eq.chain.links()):
+        why = quote.unchecked.get(i) or _classify(lhs, rel, rhs)
+        out.append(PrintedLink(index=i, lhs=lhs, relation=rel.name, rhs=rhs,
+                               reason=None if why is None else f"not checkable as printed: {why}",
+                               **base))
+    if not out:
+        out.append(PrintedLink(index=0, reason="not checkable as printed: no relation between "
+                               "two terms", **base))
+    return out
+
+
+def _table(d: Derivation, quote):
+    return d.notation if quote.notation is None else d.notation.merge(quote.notation)
+
+
+def _read_quoted(ds: list, at: int, notation):
+    """The display ``ds[at]`` read with the displays it continues (as ``read_equation`` does)."""
+    from ..latex.reader import _leading_relation, _read
+
+    first = at
+    while first > 0 and _leading_relation(ds[first].math)[0] is not None:
+        first -= 1
+    return _read(ds[first:at + 1], notation)[-1]
+
+
+def quoted_links(d: Derivation, notes: str | Path | None = None) -> list[PrintedLink]:
+    """Every printed link of ``d``'s quotations, read from the quotations or from ``notes``."""
+    if not d.printed_in_notes:
+        return []
+    from ..latex.reader import Display, displays
+    from ..coverage import read_notes as read_text
+
+    quotes = sorted(d.printed_in_notes, key=lambda q: q.line)
+    if notes is None:
+        # a quotation is a display's mathematics, after its ``$$`` (column 3)
+        ds = [Display(q.label, q.line, 3, q.latex, q.latex.strip(), (), 0, q.line) for q in quotes]
+    else:
+        ds = displays(read_text(notes))
+    out: list[PrintedLink] = []
+    for k, q in enumerate(quotes):
+        at = k if notes is None else next((i for i, x in enumerate(ds) if x.label == q.label), None)
+        if at is None:
+            out.append(PrintedLink(q.label, q.line, q.latex, 0, note=q.note, status="missing",
+                                   reason=f"not checkable as printed: no display labelled "
+                                          f"({q.label}) in {notes}"))
+            continue
+        eq = _read_quoted(ds, at, _table(d, q))
+        out += _links_of(_as_prior_integrals(d, eq), q)
+    return out
+
+
+def _vector_norms(expr):
+    """The reader's ``Norm(v)`` and ``Inner(a, b)`` of column vectors (matrix expressions with
+    one column) as SymPy: ``sqrt(tr(vᵀv))`` and ``tr(aᵀb)``; anything else stays as read."""
+    from ..latex.operators import Inner, Norm
+
+    if not isinstance(expr, sp.Basic):
+        return expr
+
+    def column(v) -> bool:
+        return isinstance(v, sp.MatrixExpr) and v.shape[1] == 1
+
+    expr = expr.replace(lambda e: isinstance(e, Norm) and len(e.args) == 1 and column(e.args[0]),
+                        lambda e: sp.sqrt(sp.Trace(e.args[0].T * e.args[0])))
+    return expr.replace(lambda e: isinstance(e, Inner) and len(e.args) == 2
+                        and all(column(a) for a in e.args),
+                        lambda e: sp.Trace(e.args[0].T * e.args[1]))
+
+
+def _as_prior_integrals(d: Derivation, eq):
+    """Integrals against one of ``d``'s undefined prior densities as ``PriorIntegral`` (same
+    meaning as ``sympy.Integral``; evaluated the way the derivation's steps are), and norms and
+    inner products of vectors as SymPy (:func:`_vector_norms`)."""
+    if eq.chain is None:
+        return eq
+    from ..symbolic.prior_integral import PriorIntegral
+
+    priors = {f.function for f in d.functions}
+    if not priors:
+        return replace_terms(eq, _vector_norms)
+
+    def convert(e):
+        if not isinstance(e, sp.Basic):
+            return e
+        return e.replace(lambda i: isinstance(i, sp.Integral)
+                         and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
+                         lambda i: PriorIntegral(i.function, *i.limits))
+    return replace_terms(eq, lambda t: _vector_norms(convert(t)))
+
+
+def replace_terms(eq, how):
+    """``eq`` with every term of its chain rewritten by ``how``."""
+    from dataclasses import replace as dc_replace
+
+    eq.chain = dc_replace(eq.chain, terms=tuple(how(t) for t in eq.chain.terms))
+    return eq
+
+
+def _with_matrices(d: Derivation, exprs) -> Derivation:
+    """``d`` with the matrix symbols its notation binds but its steps never use declared as
+    arbitrary matrices (e.g. the notes' x̂_σ next to x_σ), so the verifier draws them."""
+    known = {m.symbol for m in d.matrices}
+    extra = sorted({a for e in exprs if isinstance(e, sp.Basic)
+                    for a in e.atoms(sp.MatrixSymbol) if a not in known}, key=str)
+    return replace(d, matrices=d.matrices + tuple(Matrix(a) for a in extra)) if extra else d
+
+
+def quoted_tasks(d: Derivation, links: list[PrintedLink], opts) -> list[tuple]:
+    """``(key, label, run)`` work items, one per checked printed link (no cache: few links)."""
+    tasks = []
+    for link in links:
+        if not link.checked:
+            continue
+
+        # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
+        constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label
+                                          for c in s.constraints))
+
+        def run(link=link, constraints=constraints) -> dict:
+            seed = step_seed(opts.seed, d.id, "quote", link.label, f"link{link.index}")
+            r = verify_relation(_with_matrices(d, (link.lhs, link.rhs)), link.lhs, link.rhs,
+                                CHECKED[link.relation], seed=seed, timeout=opts.timeout,
+                                points=opts.points, constraints=constraints)
+            return {"verdict": r.verdict, "witness": r.witness, "evaluation": r.evaluation,
+                    "notes": r.notes}
+        tasks.append(((d.id, "quoted", link.label, link.index),
+                      f"{d.id}:({link.label}) link {link.index} as printed", run))
+    return tasks
+
+
+def quoted_errata(d: Derivation, links: list[PrintedLink], results: dict,
+                  steps: list[dict]) -> list[dict]:
+    """The ``errata`` entries of ``d``'s printed links (``check --json``), in notes order."""
+    by_label: dict[str, list[dict]] = {}
+    for s in steps:
+        if s["equation"]:
+            by_label.setdefault(s["equation"], []).append(s)
+    rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
+    order = {v: k for k, v in enumerate(ESTABLISHED + ("refuted", "inconsistent", "undecided"))}
+    out = []
+    for link in links:
+        carried = by_label.get(link.label, [])
+        corrected = "; ".join(f"{s['lhs_latex']} {rel_tex[s['relation']]} {s['rhs_latex']}"
+                              for s in carried) or None
+        weakest = max((s["verdict"] for s in carried), key=lambda v: order.get(v, 99),
+                      default=None)
+        entry = {"step": ", ".join(s["id"] for s in carried) or None, "equation": link.label,
+                 "link": link.index, "origin": "notes", "line": link.line,
+                 "printed_source": link.source, "printed_latex": link.printed_latex(),
+                 "corrected_latex": corrected, "corrected_verdict": weakest}
+        if link.checked:
+            r = results[(d.id, "quoted", link.label, link.index)]
+            refuted = r["verdict"] == "refuted" and bool(r["witness"])
+            entry.update(verdict=r["verdict"], witness=r["witness"], evaluation=r["evaluation"],
+                         is_erratum=refuted and bool(carried)
+                         and all(s["verdict"] in ESTABLISHED for s in carried),
+                         note=link.note)
+        else:
+            verdict = APPROXIMATE if "approximate relation" in link.reason else NOT_CHECKED
+            entry.update(verdict=verdict, witness=None, evaluation=None, is_erratum=False,
+                         note="; ".join(x for x in (link.reason, link.note) if x))
+        out.append(entry)
+    return out
+
+
+def annotate_hand_typed(errata: list[dict], links: list[PrintedLink]) -> None:
+    """Give hand-typed printed forms the notes' line and LaTeX of their label, when quoted."""
+    first = {}
+    for link in links:
+        first.setdefault(link.label, link)
+    for e in errata:
+        link = first.get(e["equation"])
+        e.setdefault("origin", "hand")
+        e.setdefault("line", link.line if link else None)
+        e.setdefault("printed_source", link.source if link else None)
+
+
+def tasks_and_links(derivations, opts, notes) -> tuple[dict, list[tuple[tuple, str, Callable]]]:
+    """Printed links of every derivation (by id) and their verification work items."""
+    links, tasks = {}, []
+    for d in derivations:
+        links[d.id] = quoted_links(d, notes)
+        tasks += quoted_tasks(d, links[d.id], opts)
+    return links, tasks
