@@ -32,12 +32,12 @@ def check(derivations: Any, **options: Any) -> dict:
     ``mc``, ``samples``, ``alpha``, ``cache``, ``strict``, …); misuse raises a
     :class:`LectureCheckError` naming the argument and what is valid.
     """
-    from .errors import InvalidOption
+    from .errors import InvalidOption, shown
     from .proofs import annotate, is_proof_path, load_proof
     from .registry import get
     from .run import Options, run
 
-    items = derivations if isinstance(derivations, (list, tuple)) else [derivations]
+    items = list(derivations) if isinstance(derivations, (list, tuple)) else [derivations]
     resolved, files = [], []
     for item in items:
         if isinstance(item, str) and is_proof_path(item):
@@ -48,12 +48,11 @@ def check(derivations: Any, **options: Any) -> dict:
         elif isinstance(item, Derivation):
             resolved.append(item)
         else:
-            raise InvalidOption(f"derivations={item!r} ({type(item).__name__}): expected a "
+            raise InvalidOption(f"derivations={shown(item)} ({type(item).__name__}), expected a "
                                 "Derivation, a registered id such as 'mallat.tweedie', a "
                                 "*.derivation.md path, or a list of them")
-    try:
-        opts = Options(**options)
-    except TypeError as exc:
-        raise InvalidOption(f"check(): {exc}; valid options: "
-                            + ", ".join(Options.__dataclass_fields__)) from None
-    return annotate(run(resolved, opts), files)
+    unknown = sorted(set(options) - set(Options.__dataclass_fields__))
+    if unknown:
+        raise InvalidOption(f"{unknown[0]}={shown(options[unknown[0]])}, expected one of the "
+                            "valid options: " + ", ".join(Options.__dataclass_fields__))
+    return annotate(run(resolved, Options(**options)), files)

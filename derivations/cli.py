@@ -1,8 +1,22 @@
 """The ``lecturecheck`` command line (DESIGN §4): parse, call the library, print.
 
-Exit status: 0 everything passed, 1 something failed or stayed undecided, 2 usage or input
-error (one line on stderr), 3 internal error, 130 interrupted.  ``--json`` writes exactly the
-library's result (``json.dumps(result, indent=2)``) and nothing else to stdout.
+Exit status (the same for every sub-command):
+
+====  ===================================================================================
+0     everything checked passed (``errata``/``coverage``: every item reported on decided)
+1     something failed, or stayed undecided/incomplete (a summary line says what)
+2     bad input: usage, an option out of range, an unreadable or special file, an output
+      that cannot be written (one line on stderr naming the option or file and what is valid)
+3     internal error: a bug in lecturecheck or its catalog (one line; traceback with
+      ``LECTURECHECK_DEBUG=1``)
+130   interrupted (SIGINT); 143 terminated (SIGTERM); 129 hang-up (SIGHUP) — verifier
+      children are ended first
+====  ===================================================================================
+
+``--json`` writes exactly the library's result (``json.dumps(result, indent=2)``) and nothing
+else to stdout.  Time limits: a step (symbolic half at most half of ``--timeout``, numeric half
+the rest, at least 1 s) ends within ``--timeout`` + 1 s;
+a Monte Carlo case within ``--mc-timeout`` (default ``max(60, 6 × --timeout)``).
 
 >>> build_parser().parse_args(["check", "--no-mc", "--seed", "5"]).seed
 5
@@ -10,19 +24,23 @@ library's result (``json.dumps(result, indent=2)``) and nothing else to stdout.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
+import re
 import signal
 import sys
-from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
 from ._version import __version__
-from .errors import LectureCheckError, UnknownDerivation
+from . import limits as _R
+from .errors import LectureCheckError, OutputError, UnknownDerivation, shown
 
 PROG = "lecturecheck"
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+# the signals that end a run, and the exit status of each (128 + signal number)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class UsageError(LectureCheckError):
@@ -41,16 +59,16 @@ class _Parser(argparse.ArgumentParser):
 
 # argparse prefixes these messages with "argument --flag: "
 
-DEFAULT_JOBS = os.cpu_count() or 1
+DEFAULT_JOBS = min(os.cpu_count() or 1, 256)
 
-def _int_at_least(low: int, expected: str) -> Callable[[str], int]:
+def _int_in(low: int, high: int, expected: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text, 10)
-        except ValueError:
+        except ValueError:  # also digit strings past Python's int-conversion limit
             value = None
-        if value is None or value < low:
-            raise argparse.ArgumentTypeError(f"got {text!r}, expected {expected}")
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"got {shown(text)}, expected {expected}")
         return value
     return parse
 
@@ -62,16 +80,18 @@ def _float_in(ok: Callable[[float], bool], expected: str) -> Callable[[str], flo
         except ValueError:
             value = math.nan
         if not (math.isfinite(value) and ok(value)):
-            raise argparse.ArgumentTypeError(f"got {text!r}, expected {expected}")
+            raise argparse.ArgumentTypeError(f"got {shown(text)}, expected {expected}")
         return value
     return parse
 
 
-SEED = _int_at_least(0, "a non-negative integer")
-SAMPLES = _int_at_least(100, "an integer >= 100")
-JOBS = _int_at_least(1, "an integer >= 1")
-TIMEOUT = _float_in(lambda v: v > 0, "a positive number of seconds")
-ALPHA = _float_in(lambda v: 0 < v < 1, "a number strictly between 0 and 1")
+SEED = _int_in(0, _R.MAX_SEED, "a non-negative integer <= 2**64 - 1")
+SAMPLES = _int_in(_R.MIN_SAMPLES, _R.MAX_SAMPLES, "an integer >= 100 and <= 10**8")
+JOBS = _int_in(1, _R.MAX_JOBS, f"an integer >= 1 and <= {_R.MAX_JOBS}")
+TIMEOUT = _float_in(lambda v: 0 < v <= _R.MAX_TIMEOUT,
+                    f"a positive number of seconds <= {_R.MAX_TIMEOUT:g}")
+ALPHA = _float_in(lambda v: _R.MIN_ALPHA <= v < 1,
+                  f"a number between 0 and 1: {_R.MIN_ALPHA:g} <= A < 1")
 
 
 def _targets(p: argparse.ArgumentParser, json_help: str) -> None:
@@ -85,17 +105,23 @@ def _run_options(p: argparse.ArgumentParser, *, mc: bool) -> None:
     p.add_argument("--seed", type=SEED, default=0, metavar="N",
                    help="run seed (non-negative integer; default 0)")
     p.add_argument("--timeout", type=TIMEOUT, default=20.0, metavar="S",
-                   help="time limit per symbolic/numeric task in seconds (default 20)")
+                   help="time limit per step in seconds, symbolic and numeric halves together "
+                        "(a step ends within S + 1 s; 0 < S <= 86400; default 20)")
     p.add_argument("--jobs", type=JOBS, default=DEFAULT_JOBS, metavar="N",
-                   help=f"tasks run concurrently (default: the number of CPUs, {DEFAULT_JOBS}); "
-                        "results do not depend on it")
+                   help=f"tasks run concurrently (1..{_R.MAX_JOBS}; default: the number of "
+                        f"CPUs, {DEFAULT_JOBS}); results do not depend on it")
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help="recompute every step instead of reusing cached verdicts")
     if mc:
         p.add_argument("--samples", type=SAMPLES, default=None, metavar="N",
-                       help="Monte Carlo sample size for every claim (>= 100; default: per claim)")
+                       help="Monte Carlo sample size for every claim (100..10**8; default: per "
+                            "claim); large sizes may need a larger --mc-timeout")
         p.add_argument("--alpha", type=ALPHA, default=1e-6, metavar="A",
-                       help="false-alarm level per Monte Carlo claim (default 1e-6)")
+                       help="false-alarm level per Monte Carlo claim (1e-12 <= A < 1; default "
+                            "1e-6)")
+        p.add_argument("--mc-timeout", type=TIMEOUT, default=None, metavar="S",
+                       help="time limit per Monte Carlo case in seconds (0 < S <= 86400; "
+                            "default max(60, 6 x --timeout)); a case past it is undecided")
         p.add_argument("--no-mc", dest="mc", action="store_false",
                        help="skip the Monte Carlo claims")
         p.add_argument("--timings", action="store_true",
@@ -154,23 +180,32 @@ def _select_with_files(command: str, targets: Sequence[str]) -> tuple[list, list
     """``(derivations in the order given, the files read)``: every file is read first, so a
     file outside the format fails the command (exit 2) before anything runs."""
     from .proofs import is_proof_path, load_proof
-    from .registry import all_derivations, get
+    from .registry import all_derivations, get, ids as registered
 
     ids = list(dict.fromkeys(targets))
-    known = sorted(d.id for d in all_derivations())
+    known = registered()  # file names only: no catalog module is imported to check an id
     proofs = {t: load_proof(t) for t in ids if t not in known and is_proof_path(t)}
     for t in ids:
         if t in known or t in proofs:
             continue
-        if t.endswith(".md") or os.sep in t or Path(t).is_file():
-            raise UsageError(f"{command} PATH={t!r}: expected a registered derivation id "
+        if t.endswith(".md") or os.sep in t or _exists(t):
+            raise UsageError(f"{command} PATH={shown(t)}: expected a registered derivation id "
                              "(see 'lecturecheck list') or a derivation file named "
                              "*.derivation.md")
-        raise UnknownDerivation(f"{command}: unknown derivation id={t!r}; expected one of: "
+        raise UnknownDerivation(f"{command}: unknown derivation id={shown(t)}; expected one of: "
                                 + (", ".join(known) if known else "(none registered)"))
     if not ids:
         return all_derivations(), []
     return [proofs[t].derivation if t in proofs else get(t) for t in ids], list(proofs.values())
+
+
+def _exists(path: str) -> bool:
+    """Whether ``path`` names something on disk (a stat, never an open: FIFOs cannot block)."""
+    try:
+        os.stat(path)
+    except (OSError, ValueError):  # too long, NUL byte, missing
+        return False
+    return True
 
 
 def _options(args: argparse.Namespace, *, mc: bool):
@@ -179,11 +214,77 @@ def _options(args: argparse.Namespace, *, mc: bool):
     return Options(seed=args.seed, timeout=args.timeout, jobs=args.jobs, cache=args.cache,
                    mc=mc and args.mc, samples=getattr(args, "samples", None),
                    alpha=getattr(args, "alpha", 1e-6), timings=getattr(args, "timings", False),
-                   strict=getattr(args, "strict", False))
+                   strict=getattr(args, "strict", False),
+                   mc_timeout=getattr(args, "mc_timeout", None))
+
+
+def _stdout_name() -> str:
+    """What stdout is connected to, for a message (``/dev/full``, a file path, or stdout)."""
+    try:
+        target = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return "stdout"
+    return f"stdout ({target})" if target.startswith("/") else "stdout"
+
+
+def _out(text: str = "") -> None:
+    """Write a line to stdout; a write error becomes :class:`OutputError` (a closed pipe stays
+    a quiet ``BrokenPipeError``)."""
+    try:
+        if sys.stdout is None:
+            raise OSError(errno.EBADF, "stdout is closed")
+        sys.stdout.write(text + "\n")
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _output_error(exc) from None
+
+
+def _flush() -> None:
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _output_error(exc) from None
+
+
+def _output_error(exc: OSError) -> OutputError:
+    why = exc.strerror or str(exc)
+    return OutputError(f"cannot write the output to {_stdout_name()}: {why}; expected a "
+                       "writable output (free space on the disk, or another file)")
+
+
+class _GuardedStdout:
+    """``sys.stdout`` during a command: a write error of any sub-command (``print`` included)
+    becomes :class:`OutputError`; a closed pipe stays a quiet ``BrokenPipeError``."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _output_error(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, sort_keys=False) + "\n")
+    _out(json.dumps(obj, indent=2, sort_keys=False))
 
 
 def _short(text: Any, width: int = 100) -> str:
@@ -228,14 +329,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         _print_json(rows)
         return EXIT_OK
     if not rows:
-        print("no derivations registered")
+        _out("no derivations registered")
         return EXIT_OK
     table = [["id", "lecture", "section", "equations", "steps", "printed", "claims", "title"]]
     for r in rows:
         table.append([r["id"], r["lecture"], r["section"], _short(" ".join(r["equations"]), 40),
                       str(r["steps"]), str(r["printed_forms"]),
                       f"{r['claims']} ({r['cases']} cases)", r["title"]])
-    print("\n".join(_table(table, indent="")))
+    _out("\n".join(_table(table, indent="")))
     return EXIT_OK
 
 
@@ -254,7 +355,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
     else:
-        print("\n".join(format_check(result)))
+        _out("\n".join(format_check(result)))
     return _exit_status(result)
 
 
@@ -341,7 +442,11 @@ def _mc_table(entries: list[dict]) -> list[str]:
 
 
 def cmd_errata(args: argparse.Namespace) -> int:
-    """``lecturecheck errata``: printed forms refuted while the corrected step verifies."""
+    """``lecturecheck errata``: printed forms refuted while the corrected step verifies.
+
+    Exit 1 (and a summary line on stderr) when some printed form could not be classified: its
+    verdict or its corrected step's is undecided or inconsistent, so the list may be incomplete.
+    """
     from .run.runner import errata, run
 
     derivations = _select(args.command, args.targets)
@@ -349,23 +454,58 @@ def cmd_errata(args: argparse.Namespace) -> int:
         from .coverage import read_notes
 
         read_notes(args.notes)  # fail fast (exit 2, one line) before any verification
-    found = errata(run(derivations, _options(args, mc=False), progress=not args.json,
-                       notes=args.notes))
+    result = run(derivations, _options(args, mc=False), progress=not args.json, notes=args.notes)
+    found = errata(result)
     if args.json:
         _print_json(found)
-        return EXIT_OK
-    for e in found:
-        where = f"  line {e['line']}" if e.get("line") else ""
-        print(f"({e['equation']})  {e['derivation']}{where}  printed form {e['verdict']}")
-        if e.get("printed_source"):
-            print(f"  as printed: {e['printed_source']}")
-        print(f"  printed:   {e['printed_latex']}")
-        print(f"  corrected: {e['corrected_latex']}")
-        print(f"  witness:   {_witness(e['witness'])}")
-        if e.get("note"):
-            print(f"  note:      {e['note']}")
-    print(f"{len(found)} errata in {len(derivations)} derivations")
+    else:
+        for e in found:
+            where = f"  line {e['line']}" if e.get("line") else ""
+            _out(f"({e['equation']})  {e['derivation']}{where}  printed form {e['verdict']}")
+            if e.get("printed_source"):
+                _out(f"  as printed: {e['printed_source']}")
+            _out(f"  printed:   {e['printed_latex']}")
+            _out(f"  corrected: {e['corrected_latex']}")
+            _out(f"  witness:   {_witness(e['witness'])}")
+            if e.get("note"):
+                _out(f"  note:      {e['note']}")
+        _out(f"{len(found)} errata in {len(derivations)} derivations")
+    open_forms = unresolved_printed(result)
+    if open_forms:
+        total = sum(len(d["errata"]) for d in result["derivations"])
+        _incomplete(f"errata incomplete: {len(open_forms)} of {total} printed forms "
+                    f"unclassified ({_listing(open_forms)})" + _hint(open_forms))
+        return EXIT_FAIL
     return EXIT_OK
+
+
+def unresolved_printed(result: dict) -> list[str]:
+    """Printed forms left open (``id:step (label) verdicts``): the printed form or its corrected
+    step ``undecided`` (a time limit) or ``inconsistent`` (the engine contradicts itself).
+    ``not-checkable`` and ``approximate`` links are decided: the checker reports them as such."""
+    out = []
+    for d in result["derivations"]:
+        for e in d["errata"]:
+            if {e["verdict"], e.get("corrected_verdict")} & {"undecided", "inconsistent"}:
+                out.append(f"{d['id']}:{e['step']} ({e['equation']}) printed {e['verdict']}, "
+                           f"corrected {e.get('corrected_verdict')}")
+    return out
+
+
+def _listing(items: Sequence[str], shown_items: int = 3) -> str:
+    more = len(items) - shown_items
+    return "; ".join(items[:shown_items]) + (f"; and {more} more" if more > 0 else "")
+
+
+def _hint(reasons: Sequence[str]) -> str:
+    """The remedy when some verdict is only missing for lack of time."""
+    return "; rerun with a larger --timeout" if any("undecided" in r for r in reasons) else ""
+
+
+def _incomplete(message: str) -> None:
+    """The one summary line of an incomplete ``errata``/``coverage`` (stderr: JSON stays clean)."""
+    _flush()
+    _fail(message)
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -375,62 +515,111 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     report = coverage_of_file(args.notes, _options(args, mc=False), progress=not args.json)
     if args.json:
         _print_json(report)
-        return EXIT_OK
+        return _coverage_status(report)
     by_chapter: dict[str, list[dict]] = {}
     for row in report["labels"]:
         by_chapter.setdefault(row["label"].split(".")[0], []).append(row)
     for chapter, totals in report["chapters"].items():
         counts = ", ".join(f"{totals[s]} {s}" for s in STATUSES)
-        print(f"Chapter {chapter}: {totals['total']} labels — {counts}")
+        _out(f"Chapter {chapter}: {totals['total']} labels — {counts}")
         rows = [["line", "label", "status", "derivation", "reason"]]
         rows += [[str(r["line"]), r["label"], r["status"], r["derivation"] or "—",
                   _short(r["reason"] or "", 70)] for r in by_chapter[chapter]]
-        print("\n".join(_table(rows)))
+        _out("\n".join(_table(rows)))
     grand = {s: sum(t[s] for t in report["chapters"].values()) for s in ("total",) + STATUSES}
-    print(f"all chapters: {grand['total']} labels — "
+    _out(f"all chapters: {grand['total']} labels — "
           + ", ".join(f"{grand[s]} {s}" for s in STATUSES))
     for extra in report.get("encoded_not_in_notes", []):
-        print(f"warning: label ({extra['label']}) of {extra['derivation']} does not occur in "
-              f"{args.notes}")
-    return EXIT_OK
+        _out(f"warning: label ({extra['label']}) of {extra['derivation']} does not occur in "
+             f"{args.notes}")
+    return _coverage_status(report)
+
+
+def _coverage_status(report: dict) -> int:
+    """Exit 1 with a summary line when some label's steps are not established (undecided or
+    failing): its status is then ``unverified`` and the coverage is incomplete."""
+    weak = [f"({r['label']}) line {r['line']}: {r['reason']}" for r in report["labels"]
+            if r["status"] == "unverified"]
+    if not weak:
+        return EXIT_OK
+    _incomplete(f"coverage incomplete: {len(weak)} of {len(report['labels'])} labels unverified "
+                f"({_listing(weak)})" + _hint(weak))
+    return EXIT_FAIL
 
 
 # ---------------------------------------------------------------- entry point
 
+_LONG_WORD = re.compile(r"\S{121,}")
+MAX_MESSAGE = 2000  # characters of one error line
+
+
 def _fail(message: str) -> None:
-    sys.stderr.write(f"{PROG}: {' '.join(message.split())}\n")
-    sys.stderr.flush()
+    """One line on stderr: whitespace collapsed, long words (ids, values) cut."""
+    text = _LONG_WORD.sub(lambda m: m.group()[:100] + f"…({len(m.group())} characters)",
+                          " ".join(message.split()))
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE - 1] + "…"
+    try:
+        sys.stderr.write(f"{PROG}: {text}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # nowhere left to say it
 
 
-def _on_interrupt(signum: int, frame: Any) -> None:
-    """Ctrl-C: end our forked verifier children and leave at once, quietly.
-
-    A ``KeyboardInterrupt`` raised in the main thread would wait for the worker threads to drain
-    the queued tasks (``ThreadPoolExecutor`` shutdown), so the interrupt is handled here.
-    """
+def _end_children() -> None:
+    """Kill our forked verifier children (twice: a worker thread may be forking right now)."""
     import multiprocessing
     import time
 
-    for attempt in range(2):  # twice: a worker thread may be forking a child right now
+    for attempt in range(2):
         for child in multiprocessing.active_children():
             try:
                 child.kill()
-            except OSError:
+            except (OSError, ValueError):
                 pass
         if attempt == 0:
             time.sleep(0.05)
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-    os._exit(EXIT_INTERRUPTED)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    """SIGINT, SIGTERM, SIGHUP: end our forked verifier children and leave at once, quietly,
+    with status 128 + signal number (130, 143, 129).
+
+    A ``KeyboardInterrupt`` raised in the main thread would wait for the worker threads to drain
+    the queued tasks (``ThreadPoolExecutor`` shutdown), so the signal is handled here.  Children
+    forked after this moment die with us (``PR_SET_PDEATHSIG``, see ``verify.isolate``).
+    """
+    _end_children()
+    try:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    os._exit(128 + signum)
+
+
+_on_interrupt = _on_signal  # the former name
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see the module docstring)."""
-    previous = None
+    previous: dict = {}
+    stdout = sys.stdout
     try:
-        if argv is None:  # the console script: take over Ctrl-C (library callers keep theirs)
-            previous = signal.signal(signal.SIGINT, _on_interrupt)
+        if argv is None:  # the console script: take over the signals (library callers keep theirs)
+            for sig in STOP_SIGNALS:
+                previous[sig] = signal.signal(sig, _on_signal)
         for stream in (sys.stdout, sys.stderr):  # never die on a terminal without UTF-8
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")
@@ -438,18 +627,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if extra:
             raise UsageError(f"{args.command}: unrecognized arguments: {' '.join(extra)} "
                              f"(see '{PROG} {args.command} --help')")
+        if stdout is not None:
+            sys.stdout = _GuardedStdout(stdout)
         status = args.handler(args)
-        sys.stdout.flush()
+        _flush()
         return status
     except LectureCheckError as exc:
         _fail(f"error: {exc}")
+        if isinstance(exc, OutputError):
+            _quiet_stdout()
         return EXIT_USAGE
     except KeyboardInterrupt:
+        _end_children()
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. `lecturecheck check | head`: stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_FAIL
+        _quiet_stdout()
+        return EXIT_USAGE
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback
         if os.environ.get("LECTURECHECK_DEBUG"):
             raise
@@ -457,8 +650,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               "its catalog; rerun with LECTURECHECK_DEBUG=1 for the traceback)")
         return EXIT_INTERNAL
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+        sys.stdout = stdout
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ it in the prose) is listed twice, each with its line.  Statuses come from comput
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import stat
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .model import ESTABLISHED
-from .errors import InputError
+from .errors import InputError, shown
 
 STATUSES = ("verified", "erratum", "definition", "not-encoded", "unverified")
 NO_ENCODING = "no derivation encodes this label"
@@ -46,42 +47,70 @@ class LabelOccurrence:
         return self.label.split(".", 1)[0]
 
 
+def _number(digits: str) -> str:
+    """A label part without leading zeros (any length: no int() of thousands of digits)."""
+    if len(digits) <= 100:
+        return str(int(digits))
+    return digits.lstrip("0") or "0"
+
+
+def _numeric_key(part: str) -> tuple:
+    """Sort key of a label part: numbers by value (length first), other text after them."""
+    return (0, len(part), part) if part.isdigit() else (1, 0, part)
+
+
 def scan_labels(text: str) -> list[LabelOccurrence]:
     """Every ``(x.y.z)`` in ``text``, in reading order."""
     starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
     out = []
     for m in LABEL_RE.finditer(text):
         line = bisect.bisect_right(starts, m.start())
-        label = ".".join(str(int(g)) for g in m.groups())
+        label = ".".join(map(_number, m.groups()))
         out.append(LabelOccurrence(label, line, m.start() - starts[line - 1] + 1))
     return out
 
 
+MAX_NOTES_BYTES = 64 << 20  # a notes file larger than 64 MiB is refused
+
+
 def read_notes(path: str | Path) -> str:
-    """The notes file as text; :class:`InputError` (one line, naming the file) if it is not one."""
-    p = Path(path)
-    where = f"notes file {str(path)!r}"
+    """The notes file as text; :class:`InputError` (one line, naming the file) if it is not one.
+
+    The file is opened non-blocking and checked to be a regular file before it is read, so a
+    FIFO, a device or a directory is refused at once instead of blocking or streaming forever.
+    """
+    where = f"notes file {shown(str(path), 300)}"  # paths are long; their tail names the file
     try:
-        mode = p.stat().st_mode
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file; expected the path of a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot be read ({exc.strerror or exc}); "
-                         "expected a readable text file") from None
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a FIFO would block the read
-        raise InputError(f"{where}: not a regular file (a FIFO, socket or device); "
-                         "expected a UTF-8 text file")
-    try:
-        data = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise InputError(f"{where}: no such file; expected the path of a UTF-8 text file") from None
     except IsADirectoryError:
         raise InputError(f"{where}: is a directory; expected a UTF-8 text file") from None
     except PermissionError:
         raise InputError(f"{where}: permission denied; expected a readable text file") from None
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"{where}: cannot be read ({why}); expected a readable text file") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError(f"{where}: is a directory; expected a UTF-8 text file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{where}: not a regular file (a FIFO, socket or device); expected "
+                             "a UTF-8 text file")
+        if info.st_size > MAX_NOTES_BYTES:
+            raise InputError(f"{where}: {info.st_size} bytes; expected a text file of at most "
+                             f"{MAX_NOTES_BYTES >> 20} MiB")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_NOTES_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{where}: cannot be read ({exc.strerror or exc}); "
                          "expected a readable text file") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_NOTES_BYTES:
+        raise InputError(f"{where}: larger than {MAX_NOTES_BYTES >> 20} MiB; expected a text file "
+                         "of at most that size")
     nul = data.find(b"\0")
     if nul >= 0:
         raise InputError(f"{where}: binary data (NUL byte at offset {nul}); "
@@ -90,8 +119,9 @@ def read_notes(path: str | Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{path}:{line}: invalid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                         "expected a UTF-8 text file") from None
+        name = str(path) if len(str(path)) <= 120 else str(path)[:119] + "…"
+        raise InputError(f"{name}:{line}: invalid UTF-8 (byte "
+                         f"0x{data[exc.start]:02x}); expected a UTF-8 text file") from None
 
 
 @dataclass(frozen=True)
@@ -186,12 +216,12 @@ def coverage(text: str, derivations: Sequence, result: dict) -> dict:
                for lab, st in sorted(statuses.items(), key=lambda kv: _label_key(kv[0]))
                if lab not in printed]
     return {"labels": labels,
-            "chapters": {c: chapters[c] for c in sorted(chapters, key=int)},
+            "chapters": {c: chapters[c] for c in sorted(chapters, key=_numeric_key)},
             "encoded_not_in_notes": missing}
 
 
 def _label_key(label: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in label.split("."))
+    return tuple(map(_numeric_key, label.split(".")))
 
 
 def coverage_of_file(path: str | Path, opts=None, *, progress: bool = False) -> dict:

@@ -147,6 +147,10 @@ class FixedRegistry(Registry):
             self._index = {i: "" for i in sorted(self._loaded)}
         return self._index
 
+    def get(self, derivation_id: str) -> Derivation:
+        self.index()  # the given derivations are loaded (and checked) by the index
+        return super().get(derivation_id)
+
     def chapters(self) -> list[str]:
         return sorted({i.split(".")[0] for i in self.index()})
 

@@ -175,6 +175,15 @@ BAD_INVOCATIONS = {
     "alpha-1": (["check", "--alpha", "1"], ["--alpha"]),
     "alpha-1.5": (["check", "--alpha", "1.5"], ["--alpha"]),
     "unknown-flag": (["check", "--no-such-flag"], ["--no-such-flag"]),
+    "timeout-huge": (["check", "--timeout", "3e6"], ["--timeout", "<= 86400"]),
+    "alpha-tiny": (["check", "--alpha", "1e-17"], ["--alpha", "1e-12"]),
+    "samples-huge": (["check", "--samples", "1000000000"], ["--samples", "10**8"]),
+    "jobs-huge": (["check", "--jobs", "300"], ["--jobs", "256"]),
+    "mc-timeout-zero": (["check", "--mc-timeout", "0"], ["--mc-timeout", "positive"]),
+    "id-too-long": (["check", "q" * 300], ["unknown derivation", "302 characters"]),
+    "errata-id-too-long": (["errata", "q" * 5000], ["unknown derivation"]),
+    "path-too-long": (["check", "/" + "p" * 300], ["PATH=", "*.derivation.md"]),
+    "seed-huge": (["check", "--seed", "9" * 5000], ["--seed", "2**64"]),
     "errata-jobs-zero": (["errata", "--jobs", "0"], ["--jobs"]),
     "errata-no-samples": (["errata", "--samples", "1000"], ["--samples", "errata"]),
     "list-extra": (["list", "extra"], ["extra"]),
@@ -185,6 +194,9 @@ BAD_INVOCATIONS = {
     "coverage-binary": (["coverage", "{tmp}/binary.bin"], ["binary.bin", "binary"]),
     "coverage-latin1": (["coverage", "{tmp}/latin1.txt"], ["latin1.txt:2", "UTF-8"]),
     "coverage-bad-timeout": (["coverage", "{tmp}/notes.txt", "--timeout", "-2"], ["--timeout"]),
+    "coverage-fifo": (["coverage", "{tmp}/fifo"], ["fifo", "not a regular file"]),
+    "coverage-dev-zero": (["coverage", "/dev/zero"], ["/dev/zero", "not a regular file"]),
+    "coverage-long-name": (["coverage", "{tmp}/" + "n" * 300], ["cannot be read", "characters"]),
 }
 
 
@@ -194,6 +206,7 @@ def misuse_runs(tmp_path_factory) -> dict:
     (tmp / "binary.bin").write_bytes(b"(6.3.5)\x00\x01\x02")
     (tmp / "latin1.txt").write_bytes("ok (6.3.5)\ncaf\u00e9 (6.3.6)\n".encode("latin-1"))
     (tmp / "notes.txt").write_text("x (6.3.5)\n")
+    os.mkfifo(tmp / "fifo")
     batch = {k: ([a.replace("{tmp}", str(tmp)) for a in argv], None)
              for k, (argv, _) in BAD_INVOCATIONS.items()}
     return run_batch(batch, tmp_path_factory.mktemp("cache"), workers=4)
@@ -219,7 +232,8 @@ def test_help_and_version():
 
 # ---------------------------------------------------------------- runs shared by the tests below
 
-CHECK_JSON = ["check", "--json", "--seed", "5", "--no-cache", "--samples", "5000"]
+# a generous --timeout: ten concurrent runs on a shared machine must not hit the step limit
+CHECK_JSON = ["check", "--json", "--seed", "5", "--no-cache", "--samples", "5000", "--timeout", "120"]
 
 
 @pytest.fixture(scope="module")
@@ -230,11 +244,13 @@ def runs(tmp_path_factory) -> dict:
     seed), so it costs little more than start-up.
     """
     cache = tmp_path_factory.mktemp("cache")
-    real = ["check", *_real_ids(), "--json", "--seed", "5", "--no-cache", "--no-mc"]
+    # a generous --timeout: on a loaded machine a time limit, not --jobs, would change a verdict
+    real = ["check", *_real_ids(), "--json", "--seed", "5", "--no-cache", "--no-mc",
+            "--timeout", "600"]
     first = run_batch({
         "json_jobs1": (CHECK_JSON + ["--jobs", "1"], "basic"),
         "json_jobs2": (CHECK_JSON + ["--jobs", "2"], "basic"),
-        "text_all": (["check", "--seed", "5", "--samples", "5000"], "basic"),
+        "text_all": (["check", "--seed", "5", "--samples", "5000", "--timeout", "120"], "basic"),
         "real_jobs1": (real + ["--jobs", "1"], None),
         "real_jobs2": (real + ["--jobs", "2"], None),
         "list_json": (["list", "--json"], "basic"),
@@ -244,10 +260,10 @@ def runs(tmp_path_factory) -> dict:
         "real_module": (["list", "--json"], "-m"),
     }, cache)
     second = run_batch({
-        "ou_timings": (["check", "fixture.ou", "--json", "--no-mc", "--timings", "--seed", "5"],
-                       "basic"),
-        "errata_json": (["errata", "--json", "--seed", "5"], "basic"),
-        "errata_text": (["errata", "fixture.ou", "--seed", "5"], "basic"),
+        "ou_timings": (["check", "fixture.ou", "--json", "--no-mc", "--timings", "--seed", "5",
+                        "--timeout", "120"], "basic"),
+        "errata_json": (["errata", "--json", "--seed", "5", "--timeout", "120"], "basic"),
+        "errata_text": (["errata", "fixture.ou", "--seed", "5", "--timeout", "120"], "basic"),
     }, cache)
     return first | second
 
@@ -434,6 +450,66 @@ def test_main_in_process_returns_status(capsys):
 
     assert main(["check", "--jobs", "0"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+@pytest.fixture
+def fixture_registry():
+    from derivations import registry
+
+    previous = registry.use(registry.FixedRegistry(fixture_catalog("basic")))
+    yield
+    registry.use(previous)
+
+
+@pytest.fixture
+def out_of_time(monkeypatch):
+    """Every step ends undecided, as when each hits its time limit."""
+    from derivations.run import runner
+
+    def undecided(*args, **kwargs):
+        return runner.StepResult("undecided", "symbolic: timeout; numeric: no evaluation", "",
+                                 notes=["numeric evaluation stopped at the 1 s limit"],
+                                 limited=True)
+
+    monkeypatch.setattr(runner, "verify_relation", undecided)
+
+
+def test_errata_incomplete_exits_1_and_says_what_is_missing(fixture_registry, out_of_time,
+                                                             capsys):
+    """Printed forms the time limit left unclassified: not a clean, complete list."""
+    from derivations.cli import main
+
+    assert main(["errata", "--no-cache", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert json.loads(out) == []
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lecturecheck: errata incomplete: 2 of 2 "
+                                                   "printed forms unclassified"), err
+    assert "fixture.ou:s0 (6.3.5)" in lines[0] and "--timeout" in lines[0]
+
+
+def test_coverage_incomplete_exits_1_and_says_what_is_missing(fixture_registry, out_of_time,
+                                                               capsys, tmp_path):
+    from derivations.cli import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("(6.3.13) and (6.3.2)\n")
+    assert main(["coverage", str(notes), "--no-cache"]) == 1
+    out, err = capsys.readouterr()
+    assert "unverified" in out and "1 definition" in out
+    assert err.startswith("lecturecheck: coverage incomplete: 1 of 2 labels unverified "
+                          "((6.3.13) line 1"), err
+    assert err.rstrip().endswith("rerun with a larger --timeout"), err
+    assert err.count("\n") == 1
+
+
+def test_coverage_complete_exits_0(fixture_registry, capsys, tmp_path):
+    from derivations.cli import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("(6.3.13) and (6.3.2)\n")
+    assert main(["coverage", str(notes), "--seed", "5"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 # ---------------------------------------------------------------- no eval of user text

@@ -17,6 +17,8 @@ r"""A ``*.derivation.md`` file → a :class:`~derivations.model.Derivation` (and
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +48,13 @@ def load_proof(path: str) -> ProofFile:
     """Read ``path``; ``InputError`` (``file:line:col: expected …``) for anything outside the
     format or the grammar — the whole file fails, nothing is checked partially."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the read: stat first
+            raise InputError(f"{path}:1:1: expected a regular file (not a FIFO, device or "
+                             "directory)")
         data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}:1:1: expected a readable file ({exc.strerror or exc})") from None
+    except (OSError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise InputError(f"{path}:1:1: expected a readable file ({why})") from None
     return read_proof(path, data)
 
 

@@ -1,21 +1,41 @@
-"""On-disk cache of step results, keyed by everything the verdict depends on.
+"""The step-result store: SQLite (WAL), one row per result, safe for concurrent runs.
 
-Undecided results (time limits) are never cached.  Location: ``$LECTURECHECK_CACHE`` or
-``~/.cache/lecturecheck``; ``--no-cache`` bypasses it.
+A row is keyed by everything the verdict depends on (the step's sides, assumptions, domain,
+seed, points, tolerance) and by :func:`code_fingerprint` (package version, every source file of
+``derivations`` and ``numerics``, the SymPy/mpmath/numpy/Python versions).  Only results that no
+time limit touched are stored (``StepResult.limited``), so a busy machine cannot freeze a weaker
+verdict.  Rows are validated when read (:func:`valid_result`); a bad row is ignored.
+
+Stored and fresh results pass through one canonical form (:func:`canonical`: a JSON round trip
+that keeps key order), so cold, warm and ``--no-cache`` runs give the same bytes.
+
+A store that cannot be used (not a database, another schema, unwritable, disk full) costs time,
+never a result: one warning on stderr, then the run goes on without it.  Location:
+``$LECTURECHECK_CACHE/steps.sqlite3`` or ``~/.cache/lecturecheck/steps.sqlite3``.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import json
+import math
 import os
-import tempfile
+import sqlite3
+import sys
 import threading
 from pathlib import Path
+from typing import Any, Callable
 
 import sympy as sp
 
-FORMAT = 1
+from ..model import VERDICTS
+
+SCHEMA = 2  # PRAGMA user_version of the store; another value is "another schema"
+FILE_NAME = "steps.sqlite3"
+BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for a concurrent run's transaction
+# the fields every stored result has (others, e.g. numeric evidence, are kept when finite JSON)
+RESULT_KEYS = ("verdict", "method", "difference_latex", "witness", "evaluation", "notes")
+_TABLE_SQL = "CREATE TABLE steps (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
 
 
 def cache_dir() -> Path:
@@ -29,12 +49,15 @@ def code_fingerprint() -> str:
     ``derivations`` and ``numerics`` packages) and of the versions it runs on: a change to any
     code a verdict depends on — an engine extension, a function family — misses the cache."""
     import mpmath
+    import numpy
 
     import numerics
 
     from .._version import __version__
 
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{sp.__version__}|{mpmath.__version__}".encode())
+    versions = (SCHEMA, __version__, sp.__version__, mpmath.__version__, numpy.__version__,
+                sys.version_info[:3])
+    h = hashlib.sha256(repr(versions).encode())
     roots = [Path(__file__).resolve().parents[1], Path(numerics.__file__).resolve().parent]
     for root in roots:
         for path in sorted(root.rglob("*.py")):
@@ -43,41 +66,193 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def step_key(*parts) -> str:
-    text = "\x1e".join(sp.srepr(p) if isinstance(p, sp.Basic) else repr(p) for p in parts)
+def _canon_part(p: Any) -> str:
+    """A key part as text that keeps what a verdict depends on (assumptions, via ``srepr``)."""
+    if isinstance(p, sp.Basic):
+        return sp.srepr(p)
+    if isinstance(p, (list, tuple)):
+        return "(" + ",".join(map(_canon_part, p)) + ")"
+    if isinstance(p, dict):
+        return "{" + ",".join(sorted(f"{_canon_part(k)}:{_canon_part(v)}" for k, v in p.items())) + "}"
+    if isinstance(p, (set, frozenset)):
+        return "{" + ",".join(sorted(map(_canon_part, p))) + "}"
+    return repr(p)
+
+
+def step_key(*parts: Any) -> str:
+    """The store key of a step: a hash of ``parts`` and of :func:`code_fingerprint`."""
+    text = "\x1e".join(map(_canon_part, parts))
     return hashlib.sha256(f"{code_fingerprint()}|{text}".encode()).hexdigest()
 
 
+def canonical(result: dict) -> dict:
+    """``result`` as it reads back from JSON (lists for tuples, key order kept): fresh and
+    stored results take this one form, so cache state never changes the output bytes."""
+    return json.loads(json.dumps(result, default=str))
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-finite number {name} in a stored result")
+
+
+def _is_text_tree(v: Any) -> bool:
+    """A witness value: a string, or a matrix as a list of lists of strings."""
+    return isinstance(v, str) or (isinstance(v, list) and all(
+        isinstance(row, list) and all(isinstance(x, str) for x in row) for row in v))
+
+
+def _is_finite_value(v: Any) -> bool:
+    if isinstance(v, bool) or v is None:
+        return True
+    if isinstance(v, (int, float)):
+        return math.isfinite(v)
+    if isinstance(v, str):
+        return True
+    if isinstance(v, list):
+        return all(_is_finite_value(x) for x in v)
+    if isinstance(v, dict):
+        return all(isinstance(k, str) and _is_finite_value(x) for k, x in v.items())
+    return False
+
+
+def valid_result(r: Any) -> bool:
+    """Whether ``r`` has the shape of a stored step result: the :data:`RESULT_KEYS` with their
+    types, a verdict of the vocabulary, finite numbers; fields added later (e.g. evidence) must
+    be finite JSON.  ``undecided`` is never stored, so it is never valid here."""
+    if not isinstance(r, dict) or not set(RESULT_KEYS) <= set(r):
+        return False
+    return (r["verdict"] in VERDICTS and r["verdict"] != "undecided"
+            and isinstance(r["method"], str) and isinstance(r["difference_latex"], str)
+            and isinstance(r["notes"], list) and all(isinstance(n, str) for n in r["notes"])
+            and (r["witness"] is None or (isinstance(r["witness"], dict) and all(
+                isinstance(k, str) and _is_text_tree(v) for k, v in r["witness"].items())))
+            and (r["evaluation"] is None or (isinstance(r["evaluation"], dict)
+                                             and _is_finite_value(r["evaluation"])))
+            and all(_is_finite_value(v) for k, v in r.items() if k not in RESULT_KEYS))
+
+
+def decode(text: Any) -> dict | None:
+    """A stored row's value as a result dict, or None if it is not a valid one."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        return None
+    return value if valid_result(value) else None
+
+
+def _warn(message: str) -> None:
+    try:
+        sys.stderr.write(f"lecturecheck: warning: {message}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 class StepCache:
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.path = cache_dir() / "steps.json"
+    """The store of step results; every failure disables it after one warning.
+
+    Thread-safe (one connection, one lock); safe across processes (SQLite WAL, busy timeout).
+    """
+
+    def __init__(self, enabled: bool = True, path: Path | None = None,
+                 warn: Callable[[str], None] = _warn) -> None:
+        self.path = path
+        self._warn = warn
         self._lock = threading.Lock()
-        self._data: dict[str, dict] = {}
-        self._dirty = False
+        self._db: sqlite3.Connection | None = None
+        self.enabled = enabled
         if enabled:
+            self._db = self._guard(self._open)
+
+    @property
+    def active(self) -> bool:
+        """Whether the store is in use (enabled and not disabled by a failure)."""
+        return self._db is not None
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path is None:
+            self.path = cache_dir() / FILE_NAME  # (no home directory: a warning, not a crash)
+        if self.path.exists() and not self.path.is_file():
+            raise sqlite3.DatabaseError("not a regular file")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+                             isolation_level=None, check_same_thread=False)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute("BEGIN IMMEDIATE")  # one consistent look at the schema: runs race to create
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+            created = version == 0 and not tables
+            if created:
+                db.execute(_TABLE_SQL)
+                db.execute(f"PRAGMA user_version = {SCHEMA}")
+                version, tables = SCHEMA, [("steps", _TABLE_SQL)]
+            db.execute("COMMIT")
+            if version != SCHEMA or tables != [("steps", _TABLE_SQL)]:
+                raise sqlite3.DatabaseError(f"unknown schema (user_version {version})")
+            try:  # persistent once set: readers never block the writer
+                if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    db.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # busy: the rollback journal is as safe, only less concurrent
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        """Run a store action; on any failure warn once, close the store and return None."""
+        try:
+            return action()
+        except (sqlite3.Error, OSError, ValueError, RuntimeError) as exc:
+            self._disable(exc)
+            return None
+
+    def _disable(self, exc: Exception) -> None:
+        if self._db is not None:
             try:
-                self._data = json.loads(self.path.read_text())
-            except (OSError, ValueError):
-                self._data = {}
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        where = "" if self.path is None else f" {str(self.path)[:200]!r}"
+        self._warn(f"step cache{where} unusable ({reason}); "
+                   "running without the cache (delete the file, or use --no-cache)")
 
     def get(self, key: str) -> dict | None:
-        return self._data.get(key) if self.enabled else None
+        """The valid stored result under ``key``, or None."""
+        with self._lock:
+            if self._db is None:
+                return None
+            db = self._db
+            row = self._guard(lambda: db.execute("SELECT value FROM steps WHERE key = ?",
+                                                 (key,)).fetchone())
+        return decode(row[0]) if row else None
 
-    def put(self, key: str, value: dict) -> None:
-        if self.enabled and value.get("verdict") != "undecided":
-            with self._lock:
-                self._data[key] = value
-                self._dirty = True
+    def put(self, key: str, result: dict, *, limited: bool = False) -> bool:
+        """Store ``result`` (a canonical result without ``seconds``) unless a time limit touched
+        it (``limited``), it is ``undecided`` or it is not valid; return whether it was stored."""
+        if limited or not valid_result(result):
+            return False
+        text = json.dumps(result, allow_nan=False)
+        with self._lock:
+            if self._db is None:
+                return False
+            db = self._db
+            done = self._guard(lambda: db.execute(
+                "INSERT OR REPLACE INTO steps (key, value) VALUES (?, ?)", (key, text)))
+        return done is not None
 
-    def save(self) -> None:
-        if not (self.enabled and self._dirty):
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                json.dump(self._data, f, sort_keys=True)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                try:
+                    self._db.close()
+                except sqlite3.Error:
+                    pass
+                self._db = None
+
+    save = close  # the runner's end-of-run call

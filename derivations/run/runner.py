@@ -9,30 +9,47 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
 from .._version import __version__
-from .cache import StepCache, step_key
+from .cache import StepCache, canonical, step_key
 from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
-from ..errors import InvalidOption
+from ..errors import InvalidOption, shown
 from ..verify.isolate import ChildFailed, TimedOut, run_limited
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
 from ..verify.points import as_expr, explicit
 from ..verify import StepResult, step_seed, verify_relation
+from ..limits import (MAX_JOBS, MAX_POINTS, MAX_SAMPLES, MAX_SEED, MAX_TIMEOUT, MIN_ALPHA,
+                      MIN_SAMPLES, mc_limit)
 
+
+def _integer(v: Any, low: int, high: int) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
+def _seconds(v: Any, high: float = MAX_TIMEOUT) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) \
+        and 0 < v <= high
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 @dataclass(frozen=True)
 class Options:
+    """Options of a run; invalid values raise :class:`InvalidOption` naming the option."""
+
     seed: int = 0
     samples: int | None = None  # overrides every claim's sample size
-    timeout: float = 20.0
+    timeout: float = 20.0  # per step: symbolic + numeric halves, see verify.ladder
     jobs: int = 1
     mc: bool = True
     alpha: float = 1e-6
@@ -40,22 +57,42 @@ class Options:
     cache: bool = True
     timings: bool = False
     strict: bool = False  # only proved/exhaustive steps pass
+    mc_timeout: float | None = None  # per Monte Carlo case; None: mc_limit(timeout)
 
     def __post_init__(self) -> None:
-        checks = [("timeout", self.timeout > 0, "a positive number of seconds"),
-                  ("jobs", self.jobs >= 1, "an integer >= 1"),
-                  ("samples", self.samples is None or self.samples >= 100, "an integer >= 100"),
-                  ("alpha", 0 < self.alpha < 1, "0 < alpha < 1"),
-                  ("seed", self.seed >= 0, "a non-negative integer"),
-                  ("points", self.points >= 1, "an integer >= 1")]
+        for name in ("seed", "samples", "jobs", "points"):  # numpy integers are integers too
+            v = getattr(self, name)
+            if isinstance(v, numbers.Integral) and not isinstance(v, (bool, int)):
+                object.__setattr__(self, name, int(v))
+        checks = [
+            ("seed", _integer(self.seed, 0, MAX_SEED), "a non-negative integer <= 2**64 - 1"),
+            ("samples", self.samples is None or _integer(self.samples, MIN_SAMPLES, MAX_SAMPLES),
+             f"None or an integer >= {MIN_SAMPLES} and <= 10**8"),
+            ("timeout", _seconds(self.timeout),
+             f"a positive number of seconds <= {MAX_TIMEOUT:g}"),
+            ("jobs", _integer(self.jobs, 1, MAX_JOBS), f"an integer >= 1 and <= {MAX_JOBS}"),
+            ("alpha", _number(self.alpha) and MIN_ALPHA <= self.alpha < 1,
+             f"a number with 0 < alpha < 1 and alpha >= {MIN_ALPHA:g}"),
+            ("points", _integer(self.points, 1, MAX_POINTS),
+             f"an integer >= 1 and <= {MAX_POINTS}"),
+            ("mc_timeout", self.mc_timeout is None or _seconds(self.mc_timeout),
+             f"None or a positive number of seconds <= {MAX_TIMEOUT:g}"),
+        ] + [(flag, isinstance(getattr(self, flag), bool), "True or False")
+             for flag in ("mc", "cache", "timings", "strict")]
         for name, ok, expected in checks:
             if not ok:
-                raise InvalidOption(f"{name}={getattr(self, name)!r}, expected {expected}")
+                raise InvalidOption(f"{name}={shown(getattr(self, name))}, expected {expected}")
+
+    @property
+    def mc_seconds(self) -> float:
+        """The time limit of one Monte Carlo case."""
+        return float(self.mc_timeout) if self.mc_timeout is not None else mc_limit(self.timeout)
 
     def public(self) -> dict:
         d = asdict(self)
         for how_not_what in ("cache", "jobs"):  # do not change results, so not in the output
             d.pop(how_not_what)
+        d["mc_timeout"] = self.mc_seconds
         return d
 
 
@@ -71,15 +108,18 @@ def _latex(e) -> str:
     return sp.latex(e)
 
 
+def _stored(out: dict) -> dict:
+    """A step result in its one canonical form (as the cache returns it), without timing."""
+    return canonical({k: v for k, v in out.items() if k != "seconds"})
+
+
 def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
                simplifier=None) -> Callable[[], dict]:
     lhs, rhs, rel = sides(step, printed)
     seed = step_seed(opts.seed, d.id, step.id, "printed" if printed else "corrected")
-    key = step_key(d.id, lhs, rhs, rel, step.constraints, sorted(map(str, (step.domain or {}).items())),
-                   sorted(map(str, d.ranges.items())), sorted(map(str, d.dimensions.items())),
-                   [(m.symbol, sorted(m.props)) for m in d.matrices],
-                   [f.description for f in d.functions], seed, opts.points, step.tolerance,
-                   opts.timeout)
+    key = step_key(d.id, lhs, rhs, rel, step.constraints, step.domain or {}, d.ranges,
+                   d.dimensions, [(m.symbol, sorted(m.props)) for m in d.matrices],
+                   [f.description for f in d.functions], seed, opts.points, step.tolerance)
 
     def run() -> dict:
         hit = cache.get(key) if simplifier is None else None
@@ -93,8 +133,8 @@ def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: S
                "difference_latex": r.difference_latex, "witness": r.witness,
                "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence}
         if simplifier is None:
-            cache.put(key, {k: v for k, v in out.items() if k != "seconds"})
-        return out
+            cache.put(key, _stored(out), limited=r.limited)
+        return dict(_stored(out), seconds=r.seconds)
     return run
 
 
@@ -176,7 +216,7 @@ def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callab
                 "simulates": claim.simulates, "bias_note": claim.bias_note,
                 "control_note": claim.control_note}
         try:
-            res = run_limited(compute, max(60.0, 6 * opts.timeout))
+            res = run_limited(compute, opts.mc_seconds)
         except (TimedOut, ChildFailed) as exc:
             res = {"expected": None, "estimate": None, "stderr": None,
                    "n": opts.samples or claim.samples, "bias_bound": None, "p_value": None,
@@ -244,7 +284,7 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
     finally:  # on Ctrl-C do not wait for the queued work
         pool.shutdown(wait=True, cancel_futures=True)
     bar.close()
-    cache.save()
+    cache.close()
     results.update({(i, "quotes"): v for i, v in links.items()})
     reports = [_report(d, results, opts) for d in derivations]
     summary = {

@@ -1,17 +1,26 @@
 """Run a function in a forked child with a hard time limit.
 
 A runaway ``simplify`` or ``integrate`` cannot be interrupted reliably inside the process, so
-each symbolic and numeric task runs in a child that is killed when its time is up.
+each symbolic and numeric task runs in a child that is killed when its time is up.  A child
+never outlives its parent: on Linux it asks the kernel for ``SIGKILL`` when the thread that
+forked it ends (``prctl(PR_SET_PDEATHSIG)``), which covers a parent killed by any signal; the
+CLI's SIGINT/SIGTERM/SIGHUP handler also kills the children it knows of.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
 import pickle
+import signal
+import sys
+import time
 import traceback
 from typing import Any, Callable
 
+from ..limits import MAX_TIMEOUT, STEP_GRACE  # longer limits overflow some poll calls
+
 _CTX = mp.get_context("fork")
+_PR_SET_PDEATHSIG = 1
 
 
 class TimedOut(Exception):
@@ -22,7 +31,31 @@ class ChildFailed(Exception):
     pass
 
 
-def _child(fn: Callable[[], Any], conn) -> None:
+class ChildDied(ChildFailed):
+    """The child ended without an answer (killed by a signal, out of memory)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: SIGKILL this child when its parent thread ends; exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died between fork and prctl
+        os._exit(1)
+
+
+def _child(fn: Callable[[], Any], conn, parent: int) -> None:
+    _die_with_parent(parent)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # not the CLI's handlers
+        try:
+            signal.signal(sig, signal.SIG_DFL)
+        except (ValueError, OSError):
+            pass
     try:
         payload = ("ok", fn())
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never swallowed
@@ -35,10 +68,20 @@ def _child(fn: Callable[[], Any], conn) -> None:
     os._exit(0)
 
 
+def remaining(start: float, budget: float, floor: float = STEP_GRACE) -> float:
+    """Seconds left of a ``budget`` started at ``time.perf_counter()`` value ``start``, at least
+    ``floor``: the symbolic half of a step may use half of ``--timeout``, the numeric half gets
+    what is left, at least 1 s, so a step ends within ``--timeout`` + 1 s."""
+    return max(budget - (time.perf_counter() - start), floor)
+
+
 def run_limited(fn: Callable[[], Any], timeout: float) -> Any:
-    """Return ``fn()`` computed in a child; raise :class:`TimedOut` after ``timeout`` seconds."""
+    """Return ``fn()`` computed in a child; raise :class:`TimedOut` after ``timeout`` seconds
+    (at most :data:`MAX_TIMEOUT`), :class:`ChildFailed` if it raised, :class:`ChildDied` if it
+    ended without an answer."""
+    timeout = min(max(float(timeout), 0.0), MAX_TIMEOUT)
     recv, send = _CTX.Pipe(duplex=False)
-    proc = _CTX.Process(target=_child, args=(fn, send), daemon=True)
+    proc = _CTX.Process(target=_child, args=(fn, send, os.getpid()), daemon=True)
     proc.start()
     send.close()
     try:
@@ -47,7 +90,8 @@ def run_limited(fn: Callable[[], Any], timeout: float) -> Any:
         try:
             payload = pickle.loads(recv.recv_bytes())
         except EOFError as exc:
-            raise ChildFailed(f"child exited with code {proc.exitcode}") from exc
+            proc.join(1.0)
+            raise ChildDied(f"child exited with code {proc.exitcode}") from exc
     finally:
         if proc.is_alive():
             proc.kill()

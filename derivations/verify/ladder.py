@@ -16,9 +16,10 @@ from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
+from ..limits import SYMBOLIC_SHARE
 from ..model import Derivation
 from ..symbolic.build import as_expr
-from .isolate import ChildFailed, TimedOut, run_limited
+from .isolate import ChildDied, ChildFailed, TimedOut, remaining, run_limited
 from .numeric import MIN_POINTS, PRECISION, NumericOutcome, enough, numeric_check
 from .symbolic import _symbolic, default_simplify
 
@@ -33,6 +34,7 @@ class StepResult:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     evidence: dict | None = None
+    limited: bool = False  # a time limit (or a killed child) cut the symbolic or numeric half
 
 
 CORROBORATION = 5  # agreeing points a proof needs from the slow numeric route (integrals, limits)
@@ -82,24 +84,30 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
 def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, constraints,
             domain, simplifier, start) -> StepResult:
     notes: list[str] = []
+    limited = False  # set when a time limit or a dead child cut a half short (never cached)
+    sym_limit = SYMBOLIC_SHARE * timeout  # the numeric half keeps the rest, at least STEP_GRACE
     try:
-        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), timeout)
+        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), sym_limit)
         sym_state = "zero" if sym_zero else "not-reduced"
     except TimedOut:
         sym_zero, diff_latex, sym_state = False, _latex_diff(lhs, rhs), "timeout"
         notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
+        limited = True
     except ChildFailed as exc:
         sym_zero, diff_latex, sym_state = False, _latex_diff(lhs, rhs), "error"
         notes.append(f"symbolic engine failed: {exc}")
+        limited = isinstance(exc, ChildDied)
     # agreeing points wanted on the slow route: corroboration for a proof, MIN_POINTS otherwise
     wanted = max(points, CORROBORATION if sym_zero else MIN_POINTS)
     try:
         num = run_limited(lambda: numeric_check(
             derivation, lhs, rhs, relation, seed=seed, points=wanted, tolerance=tolerance,
-            constraints=constraints, domain=domain), timeout)
+            constraints=constraints, domain=domain), remaining(start, timeout))
     except TimedOut:
+        limited = True
         num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
     except ChildFailed as exc:
+        limited = limited or isinstance(exc, ChildDied)
         num = NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
     if num.note:
         notes.append(num.note)
@@ -128,4 +136,4 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
     else:
         verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
     return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
-                      round(time.perf_counter() - start, 3), notes, evidence)
+                      round(time.perf_counter() - start, 3), notes, evidence, limited=limited)
