@@ -18,7 +18,7 @@ from typing import Callable
 import sympy as sp
 
 from ..model import ESTABLISHED, Derivation, Matrix
-from ..verify import step_seed, verify_relation
+from ..verify import step_seed
 
 # relations of the reader the verifier checks, as the verifier names them
 CHECKED = {"=": "=", "equiv": "=", "<=": "<=", ">=": ">="}
@@ -195,24 +195,21 @@ def _with_matrices(d: Derivation, exprs) -> Derivation:
     return replace(d, matrices=d.matrices + tuple(Matrix(a) for a in extra)) if extra else d
 
 
-def quoted_tasks(d: Derivation, links: list[PrintedLink], opts) -> list[tuple]:
-    """``(key, label, run)`` work items, one per checked printed link (no cache: few links)."""
+def quoted_tasks(d: Derivation, links: list[PrintedLink], opts, cache) -> list[tuple]:
+    """``(key, label, run)`` work items, one per checked printed link, through the result cache."""
+    from .runner import verification_task
+
     tasks = []
     for link in links:
         if not link.checked:
             continue
-
         # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
         constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label
                                           for c in s.constraints))
-
-        def run(link=link, constraints=constraints) -> dict:
-            seed = step_seed(opts.seed, d.id, "quote", link.label, f"link{link.index}")
-            r = verify_relation(_with_matrices(d, (link.lhs, link.rhs)), link.lhs, link.rhs,
-                                CHECKED[link.relation], seed=seed, timeout=opts.timeout,
-                                points=opts.points, constraints=constraints)
-            return {"verdict": r.verdict, "witness": r.witness, "evaluation": r.evaluation,
-                    "notes": r.notes}
+        seed = step_seed(opts.seed, d.id, "quote", link.label, f"link{link.index}")
+        run = verification_task(_with_matrices(d, (link.lhs, link.rhs)), link.lhs, link.rhs,
+                                CHECKED[link.relation], seed=seed, opts=opts, cache=cache,
+                                constraints=constraints)
         tasks.append(((d.id, "quoted", link.label, link.index),
                       f"{d.id}:({link.label}) link {link.index} as printed", run))
     return tasks
@@ -265,10 +262,10 @@ def annotate_hand_typed(errata: list[dict], links: list[PrintedLink]) -> None:
         e.setdefault("printed_source", link.source if link else None)
 
 
-def tasks_and_links(derivations, opts, notes) -> tuple[dict, list[tuple[tuple, str, Callable]]]:
+def tasks_and_links(derivations, opts, notes, cache) -> tuple[dict, list[tuple[tuple, str, Callable]]]:
     """Printed links of every derivation (by id) and their verification work items."""
     links, tasks = {}, []
     for d in derivations:
         links[d.id] = quoted_links(d, notes)
-        tasks += quoted_tasks(d, links[d.id], opts)
+        tasks += quoted_tasks(d, links[d.id], opts, cache)
     return links, tasks

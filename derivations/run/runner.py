@@ -113,13 +113,14 @@ def _stored(out: dict) -> dict:
     return canonical({k: v for k, v in out.items() if k != "seconds"})
 
 
-def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
-               simplifier=None) -> Callable[[], dict]:
-    lhs, rhs, rel = sides(step, printed)
-    seed = step_seed(opts.seed, d.id, step.id, "printed" if printed else "corrected")
-    key = step_key(d.id, lhs, rhs, rel, step.constraints, step.domain or {}, d.ranges,
+def verification_task(d: Derivation, lhs, rhs, rel: str, *, seed: int, opts: Options,
+                      cache: StepCache, constraints=(), domain=None, tolerance: float = 1e-20,
+                      simplifier=None) -> Callable[[], dict]:
+    """A work item verifying ``lhs rel rhs`` under ``d``'s assumptions, through the result cache
+    (keyed by everything the verdict depends on; results a time limit touched are not stored)."""
+    key = step_key(d.id, lhs, rhs, rel, constraints, domain or {}, d.ranges,
                    d.dimensions, [(m.symbol, sorted(m.props)) for m in d.matrices],
-                   [f.description for f in d.functions], seed, opts.points, step.tolerance)
+                   [f.description for f in d.functions], seed, opts.points, tolerance)
 
     def run() -> dict:
         hit = cache.get(key) if simplifier is None else None
@@ -127,8 +128,7 @@ def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: S
             return dict(hit, seconds=0.0)
         r: StepResult = verify_relation(
             d, lhs, rhs, rel, seed=seed, timeout=opts.timeout, points=opts.points,
-            tolerance=step.tolerance, constraints=step.constraints, domain=step.domain,
-            simplifier=simplifier)
+            tolerance=tolerance, constraints=constraints, domain=domain, simplifier=simplifier)
         out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
                "difference_latex": r.difference_latex, "witness": r.witness,
                "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence}
@@ -136,6 +136,15 @@ def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: S
             cache.put(key, _stored(out), limited=r.limited)
         return dict(_stored(out), seconds=r.seconds)
     return run
+
+
+def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
+               simplifier=None) -> Callable[[], dict]:
+    lhs, rhs, rel = sides(step, printed)
+    seed = step_seed(opts.seed, d.id, step.id, "printed" if printed else "corrected")
+    return verification_task(d, lhs, rhs, rel, seed=seed, opts=opts, cache=cache,
+                             constraints=step.constraints, domain=step.domain,
+                             tolerance=step.tolerance, simplifier=simplifier)
 
 
 def claim_expected(claim: Claim, params: dict) -> float:
@@ -269,7 +278,7 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
                     key = case_key(dict(params))
                     tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
                                   _mc_task(d, claim, params, opts)))
-    links, quoted = tasks_and_links(derivations if steps else (), opts, notes)
+    links, quoted = tasks_and_links(derivations if steps else (), opts, notes, cache)
     tasks += quoted
     bar = Progress(len(tasks), progress)
 
