@@ -2,7 +2,7 @@
 identity it becomes under the right assumption (table-driven).
 
 No false identity may come out ``proved``, ``exhaustive`` or ``numeric``; every true one must.
-The figures (how many false are refuted, how many true verify) go in ``docs/trust.md``:
+The figures (how many false are refuted, how many true verify) go in the README ("How far to trust a verdict"):
 ``python tests/test_traps.py`` prints them.
 """
 from __future__ import annotations
@@ -170,7 +170,7 @@ def test_corpus_size() -> None:
     assert len(FALSE) >= 40 and len(TRUE) >= 30
 
 
-if __name__ == "__main__":  # the figures for docs/trust.md
+if __name__ == "__main__":  # the figures for the README
     from collections import Counter
 
     false = Counter(_verify(*c[1:]).verdict for c in FALSE)

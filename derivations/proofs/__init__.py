@@ -2,7 +2,7 @@
 
 A file is YAML front matter (symbols with assumptions, functions, matrices, dimensions, notation)
 and a chain of ``$$ … $$`` blocks, one step each, read by the same LaTeX grammar as the notes
-through a strict notation table built from the front matter (``docs/proofs.md``).  Anything
+through a strict notation table built from the front matter (README, "Derivations in a file").  Anything
 outside the format or the grammar is an :class:`~derivations.errors.InputError`
 ``file:line:col: expected …``; no text is ever evaluated.
 

@@ -1,6 +1,6 @@
 """Front matter → declarations: symbols with assumptions, functions, matrices, the notation table.
 
-The front matter is data (see ``docs/proofs.md``)::
+The front matter is data (see the README, "Derivations in a file")::
 
     title: Variance of the Ornstein–Uhlenbeck process
     symbols:
