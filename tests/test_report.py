@@ -443,3 +443,15 @@ def test_tour_notebook_runs(cache_dir):
     assert any("<math" in h for h in html), "no formula displayed"
     assert any('data-verdict="proved"' in h for h in html), "no check report displayed"
     assert any("<svg" in h for h in html), "no plot displayed"
+
+
+def test_model_objects_display_themselves_in_notebooks():
+    """Derivation and Step have Jupyter's _repr_html_/_repr_latex_ (derivations.report.display)."""
+    from derivations.registry import get
+
+    d = get("mallat.ou_solution")
+    html = d._repr_html_()
+    assert "<math" in html and d.id in html
+    assert d._repr_latex_().startswith("$") or "\\" in d._repr_latex_()
+    step = d.steps[0]
+    assert "<math" in step._repr_html_() and step._repr_latex_().strip()

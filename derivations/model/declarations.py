@@ -91,6 +91,16 @@ class Step:
     # a definition, not a derived result: the reason its two sides may be the same object
     definition: str = field(default="", kw_only=True)
 
+    def _repr_html_(self) -> str:  # notebook display (derivations.report.display)
+        from ..report.display import step_html
+
+        return step_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..report.display import step_latex
+
+        return step_latex(self)
+
     def __post_init__(self) -> None:
         if not (isinstance(self.id, str) and ID_RE.match(self.id)):
             raise ValueError(f"Step id={self.id!r}: expected a stable name of lower-case words "
@@ -244,6 +254,16 @@ class Derivation:
     printed_in_notes: tuple[Quote, ...] = ()
     # step labels that cannot be quoted (prose, a display the reader cannot read): label -> reason
     not_quotable: Mapping[str, str] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:  # notebook display (derivations.report.display)
+        from ..report.display import derivation_html
+
+        return derivation_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..report.display import derivation_latex
+
+        return derivation_latex(self)
 
     def __post_init__(self) -> None:
         if "." not in self.id:
