@@ -309,7 +309,7 @@ def test_a_limited_result_is_not_cached(monkeypatch):
     def busy(*args, **kw):
         r = real(*args, **kw)
         return StepResult("numeric", "symbolic: timeout", r.difference_latex, r.witness,
-                          r.evaluation, r.seconds, ["symbolic simplification stopped"], True)
+                          r.evaluation, r.seconds, ["symbolic simplification stopped"], limited=True)
 
     monkeypatch.setattr(runner, "verify_relation", busy)
     busy_run = derivations.check(OTHER, seed=3, mc=False, timeout=120)
