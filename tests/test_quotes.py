@@ -16,6 +16,7 @@ from derivations.coverage import read_notes
 from derivations.latex.reader import displays
 from derivations.model import ESTABLISHED
 from derivations.registry import all_derivations, get
+from derivations.run.cache import StepCache
 from derivations.run.quoted import quoted_links, quoted_tasks
 from derivations.run.runner import Options
 
@@ -62,7 +63,7 @@ def test_quotations_are_the_notes_text(derivation) -> None:
 
 def _verdicts(d, links) -> dict:
     opts = Options(cache=False, timeout=30)
-    return {key[2:]: run() for key, _, run in quoted_tasks(d, links, opts)}
+    return {key[2:]: run() for key, _, run in quoted_tasks(d, links, opts, StepCache(False))}
 
 
 def test_wiener_printed_chain_as_the_checker_finds_it() -> None:

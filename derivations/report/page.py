@@ -8,6 +8,8 @@ gives the same bytes.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -296,7 +298,13 @@ class Page:
                + "<th>printed in the notes, and corrected</th><th>witness</th></tr></thead><tbody>"]
         for d, e in rows:
             step = self._step_for_erratum(d, e)
-            printed = _formula(step, printed=True, fallback_latex=e.get("printed_latex"))
+            link = self._quoted_link(d, e)
+            if link is not None:  # a printed link read from the notes: its own SymPy objects
+                printed = f'<div class="formula">{relation_mathml(link.lhs, link.relation, link.rhs)}</div>'
+                step = step or next((s for s in self.objects[d["id"]].steps
+                                     if getattr(s, "equation", None) == e["equation"]), None)
+            else:
+                printed = _formula(step, printed=True, fallback_latex=e.get("printed_latex"))
             corrected = _formula(step, fallback_latex=e.get("corrected_latex"))
             note = f'<div class="why">{esc(e["note"])}</div>' if e.get("note") else ""
             src = (f'<div class="why">notes: <code>{esc(e["printed_source"])}</code></div>'
@@ -315,6 +323,18 @@ class Page:
         out.append("</tbody>")
         out.append("</table></section>")
         return "".join(out)
+
+    def _quoted_link(self, d: dict, e: dict):
+        """The printed link an erratum read from the notes refers to (None for hand-typed)."""
+        obj = self.objects.get(d["id"])
+        if obj is None or e.get("origin") != "notes" or e.get("link") is None:
+            return None
+        from ..run.quoted import CHECKED, quoted_links
+
+        for link in quoted_links(obj):
+            if link.label == e["equation"] and link.index == e["link"] and link.lhs is not None:
+                return replace(link, relation=CHECKED.get(link.relation, link.relation))
+        return None
 
     def _step_for_erratum(self, d: dict, e: dict):
         obj = self.objects.get(d["id"])

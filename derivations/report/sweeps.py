@@ -70,8 +70,7 @@ def _load(params: Mapping[str, Any]) -> float:
 SWEEPS: tuple[Sweep, ...] = (
     Sweep("ou-variance-t", "mallat.ou_solution", "Ornstein–Uhlenbeck variance (6.3.5) against time",
           "t", (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
-          (Series("ou_variance_exact", label="exact transition"),
-           Series("ou_variance_euler_maruyama", curve=False, label="Euler–Maruyama, 50 steps")),
+          (Series("ou_variance_euler_maruyama", label="Euler–Maruyama of the SDE, 50 steps"),),
           xlabel="$t$", ylabel=r"$\mathrm{Var}\, x_t$",
           note="closed form σ²(1 − exp(−2κt))/(2κ); Euler–Maruyama (h = t/50) carries a step "
                "bias, which the check bounds exactly"),
@@ -85,11 +84,9 @@ SWEEPS: tuple[Sweep, ...] = (
           (Series("wiener_mse", label=r"$\sigma^2\,\mathrm{tr}\,C(C+\sigma^2 I)^{-1}$"),),
           xlabel=r"$\sigma$", ylabel="mean-square error"),
     Sweep("hopfield-load", "agliari.one_step_stability",
-          "Hopfield one-step error (1.3.1, 1.3.5) against the load α = K/N, N = 51",
+          "Hopfield one-step error (1.3.1) against the load α = K/N, N = 51",
           "K", (5, 8, 11, 14, 17, 20, 23, 26),
-          (Series("one-step error, exact", dense=False, label="finite-N exact (1.3.1)"),
-           Series("one-step error, Gaussian at load alpha", mc=False,
-                  label=r"Gaussian $\frac{1}{2}\,\mathrm{erfc}(1/\sqrt{2\alpha})$ (1.3.5)")),
+          (Series("one-step error, exact", dense=False, label="finite-N exact (1.3.1)"),),
           xlabel=r"load $\alpha = K/N$", ylabel="fraction of flipped neurons",
           overrides={"N": 51}, axis=_load, integer=True),
     Sweep("ols-collapse-T", "kempe.ols_collapse",
