@@ -88,6 +88,7 @@ def test_explicit_matrices_accepted() -> None:
     assert wrong.verdict == "refuted", wrong
 
 
+@pytest.mark.slow  # default tier under 10 minutes; .ci/run runs it
 def test_matrix_derivative_verified_elementwise() -> None:
     W = sp.MatrixSymbol("W", d, d)
     deriv = Derivation("test.grad", "gradients", "test", "0", (), (), matrices=(Matrix(W), Matrix(A)),

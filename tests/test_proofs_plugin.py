@@ -53,6 +53,7 @@ def test_a_file_outside_the_grammar_fails_its_item_with_file_line_col(run_pytest
     assert "Traceback" not in out.stdout
 
 
+@pytest.mark.slow  # default tier under 10 minutes; .ci/run runs it
 def test_strict_option_fails_a_numeric_step(run_pytest):
     files = {"sum.derivation.md": NUMERIC}
     plain = run_pytest(files, "--lecturecheck-timeout", "5")

@@ -121,6 +121,7 @@ def test_the_hat_alone_refutes_6_3_23(tmp_path) -> None:
         assert "xhat_sigma" in got[(label, 0)]["witness"], label
 
 
+@pytest.mark.slow  # default tier under 10 minutes; .ci/run runs it
 @needs_notes
 def test_errata_notes_json_has_line_and_source(tmp_path, capsys) -> None:
     assert main(["errata", "mallat.wiener_filter", "--json", "--no-cache",

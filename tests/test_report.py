@@ -258,14 +258,17 @@ def test_coverage_section_lists_every_label_by_position():
 # ---------------------------------------------------------------- determinism
 
 
+@pytest.mark.slow  # default tier under 10 minutes; .ci/run runs it
 def test_page_is_byte_identical_across_processes_and_jobs(small, cache_dir, tmp_path):
-    page, _, _ = small
+    page, result, _ = small
+    summary = result["summary"]  # exit status as for check (20k samples can be underpowered)
+    status = 0 if summary["failed"] == 0 and summary["undecided"] == 0 else 1
     out = tmp_path / "again.html"
     env = dict(os.environ, LECTURECHECK_CACHE=str(cache_dir), PYTHONHASHSEED="123")
     argv = [sys.executable, "-m", "derivations.cli", "report", SMALL, "-o", str(out), "--seed", "0",
             "--jobs", "1", "--samples", str(SAMPLES)]
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == status, proc.stderr
     assert proc.stderr == "", "progress must be quiet when stderr is not a terminal"
     assert out.read_text(encoding="utf-8") == page
 
