@@ -210,13 +210,16 @@ class StepCache:
             self._disable(exc)
             return None
 
-    def _disable(self, exc: Exception) -> None:
+    def _close_db(self) -> None:
         if self._db is not None:
             try:
                 self._db.close()
             except sqlite3.Error:
                 pass
-        self._db = None
+            self._db = None
+
+    def _disable(self, exc: Exception) -> None:
+        self._close_db()
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         where = "" if self.path is None else f" {str(self.path)[:200]!r}"
         self._warn(f"step cache{where} unusable ({reason}); "
@@ -248,11 +251,6 @@ class StepCache:
 
     def close(self) -> None:
         with self._lock:
-            if self._db is not None:
-                try:
-                    self._db.close()
-                except sqlite3.Error:
-                    pass
-                self._db = None
+            self._close_db()
 
     save = close  # the runner's end-of-run call

@@ -236,6 +236,16 @@ def wiener_gain(beta: np.ndarray, sigma: float) -> np.ndarray:
     return beta / (beta + sigma ** 2)
 
 
+def _squared_norms(rng: np.random.Generator, size: int, stacked: np.ndarray) -> np.ndarray:
+    """``‖A g‖²`` for ``size`` draws ``g ~ N(0, I)`` (``A = stacked``), in sub-chunks."""
+    out = np.empty(size)
+    for start in range(0, size, _SUBCHUNK):
+        n = min(_SUBCHUNK, size - start)
+        err = rng.standard_normal((n, stacked.shape[1])) @ stacked.T
+        out[start:start + n] = np.einsum("ij,ij->i", err, err)
+    return out
+
+
 def wiener_error(rng: np.random.Generator, size: int, *, C: Any, sigma: float,
                  **_: Any) -> np.ndarray:
     """Samples of ``‖H y - x‖²`` with ``x ~ N(0, C)`` (Cholesky), ``y = x + sigma z`` and the
@@ -250,12 +260,7 @@ def wiener_error(rng: np.random.Generator, size: int, *, C: Any, sigma: float,
     # per sample (ξ, z) ~ N(0, I_2d), x = Lξ, y = x + σz: Hy - x = (H - I)Lξ + σHz, one product
     # of the stacked normals with the composed linear map
     stacked = np.hstack(((h - np.eye(d)) @ chol, sigma * h))  # (d, 2d)
-    out = np.empty(size)
-    for start in range(0, size, _SUBCHUNK):
-        n = min(_SUBCHUNK, size - start)
-        err = rng.standard_normal((n, 2 * d)) @ stacked.T
-        out[start:start + n] = np.einsum("ij,ij->i", err, err)
-    return out
+    return _squared_norms(rng, size, stacked)
 
 
 def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: Any,
@@ -277,9 +282,4 @@ def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: A
     denoise = (u * gain) @ u.T
     signal = u * np.sqrt(beta)
     stacked = np.hstack(((denoise - np.eye(d)) @ signal, sigma * denoise))  # (d, 2d)
-    out = np.empty(size)
-    for start in range(0, size, _SUBCHUNK):
-        n = min(_SUBCHUNK, size - start)
-        err = rng.standard_normal((n, 2 * d)) @ stacked.T
-        out[start:start + n] = np.einsum("ij,ij->i", err, err)
-    return out
+    return _squared_norms(rng, size, stacked)
