@@ -16,7 +16,10 @@ from typing import Callable, Mapping
 import mpmath
 import sympy as sp
 from sympy.core.evalf import PrecisionExhausted, dps_to_prec
-from sympy.matrices.exceptions import NonInvertibleMatrixError
+try:  # SymPy >= 1.13
+    from sympy.matrices.exceptions import NonInvertibleMatrixError
+except ImportError:  # SymPy 1.12 (the tested floor)
+    from sympy.matrices.common import NonInvertibleMatrixError
 
 from .mp_eval import MatrixEvaluator, supported
 from .points import as_expr, explicit, substitute
