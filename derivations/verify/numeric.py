@@ -87,21 +87,22 @@ class Settled:
     note: str = ""
 
 
+def _value(f, point, dps):
+    """One side at ``point``; an undefined side is returned as its exception (a possible
+    witness beside a finite other side)."""
+    try:
+        return f(point, dps)
+    except Undefined as exc:
+        return exc
+
+
 def settle(fl, fr, point, relation, tol) -> Settled:
     """Compare both sides at ``point``, raising the precision while they disagree."""
     dps = PRECISION
     try:
-        lv = fl(point, dps)
+        lv, rv = _value(fl, point, dps), _value(fr, point, dps)
     except Unevaluable as exc:
         return Settled("skipped", note=str(exc))
-    except Undefined as exc:
-        lv = exc
-    try:
-        rv = fr(point, dps)
-    except Unevaluable as exc:
-        return Settled("skipped", note=str(exc))
-    except Undefined as exc:
-        rv = exc
     if isinstance(lv, Undefined) and isinstance(rv, Undefined):
         return Settled("skipped", note="both sides undefined")
     if isinstance(lv, Undefined) or isinstance(rv, Undefined):
