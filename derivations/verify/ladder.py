@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 
-from ..limits import SYMBOLIC_SHARE
+from ..limits import STEP_GRACE, SYMBOLIC_SHARE
 from ..model import Derivation
 from ..symbolic.build import as_expr
 from .isolate import ChildDied, ChildFailed, TimedOut, remaining, run_limited
@@ -66,14 +66,19 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
                     tolerance: float = 1e-20, constraints: Sequence = (),
                     domain: Mapping | None = None,
                     simplifier: Callable | None = None) -> StepResult:
-    """Return the verdict of ``lhs <relation> rhs`` under ``derivation``'s assumptions."""
+    """Return the verdict of ``lhs <relation> rhs`` under ``derivation``'s assumptions.
+
+    ``simplifier`` replaces the default rewritings (one symbolic stage, then the numbers)."""
     start = time.perf_counter()
     try:
         if simplifier is None:  # the canonicaliser knows the declared matrix properties
             props = {m.symbol: m.props for m in derivation.matrices}
-            simplifier = functools.partial(default_simplify, matrices=props)
+            stages = (functools.partial(default_simplify, matrices=props, cheap=True),
+                      functools.partial(default_simplify, matrices=props))
+        else:
+            stages = (simplifier,)
         return _verify(derivation, side(lhs), side(rhs), relation, seed, timeout, points,
-                       tolerance, constraints, domain, simplifier, start)
+                       tolerance, constraints, domain, stages, start)
     except Exception as exc:  # noqa: BLE001 - never raise for a step: report it
         where = traceback.format_exc(limit=-1).strip().splitlines()[-2:]
         return StepResult("undecided", f"internal error: {type(exc).__name__}: {exc}", "",
@@ -81,34 +86,84 @@ def verify_relation(derivation: Derivation, lhs, rhs, relation: str = "=", *,
                           notes=[f"{type(exc).__name__}: {exc}", " | ".join(where)])
 
 
+class _Run:
+    """One step's budget and what cut it short (``limited`` results are never cached)."""
+
+    def __init__(self, start: float, timeout: float) -> None:
+        self.start, self.timeout = start, timeout
+        self.sym_budget = SYMBOLIC_SHARE * timeout  # both symbolic stages together
+        self.sym_used = 0.0
+        self.limited = False
+        self.notes: list[str] = []
+
+    def symbolic(self, lhs, rhs, relation, simplifier, *, cheap: bool, limit: float):
+        """(zero?, difference LaTeX, state) of one symbolic stage run in a child."""
+        t0 = time.perf_counter()
+        try:
+            zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier, cheap),
+                                           limit)
+            return zero, diff_latex, "zero" if zero else "not-reduced"
+        except TimedOut:
+            self.notes.append(f"symbolic simplification stopped at the {self.timeout:g} s limit")
+            self.limited = True
+            return False, _latex_diff(lhs, rhs), "timeout"
+        except ChildFailed as exc:
+            self.notes.append(f"symbolic engine failed: {exc}")
+            self.limited = self.limited or isinstance(exc, ChildDied)
+            return False, _latex_diff(lhs, rhs), "error"
+        finally:
+            self.sym_used += time.perf_counter() - t0
+
+    def numeric(self, derivation, lhs, rhs, relation, *, limit: float, **kw) -> NumericOutcome:
+        try:
+            return run_limited(lambda: numeric_check(derivation, lhs, rhs, relation, **kw), limit)
+        except TimedOut:
+            self.limited = True
+            return NumericOutcome(None, 0, False,
+                                  note=f"numeric evaluation stopped at the {self.timeout:g} s limit")
+        except ChildFailed as exc:
+            self.limited = self.limited or isinstance(exc, ChildDied)
+            return NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
+
+    def sym_left(self) -> float:
+        """Seconds the symbolic stages may still use (never past the step's own limit)."""
+        return min(self.sym_budget - self.sym_used, remaining(self.start, self.timeout, 0.0))
+
+
 def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, constraints,
-            domain, simplifier, start) -> StepResult:
-    notes: list[str] = []
-    limited = False  # set when a time limit or a dead child cut a half short (never cached)
-    sym_limit = SYMBOLIC_SHARE * timeout  # the numeric half keeps the rest, at least STEP_GRACE
-    try:
-        sym_zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier), sym_limit)
-        sym_state = "zero" if sym_zero else "not-reduced"
-    except TimedOut:
-        sym_zero, diff_latex, sym_state = False, _latex_diff(lhs, rhs), "timeout"
-        notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
-        limited = True
-    except ChildFailed as exc:
-        sym_zero, diff_latex, sym_state = False, _latex_diff(lhs, rhs), "error"
-        notes.append(f"symbolic engine failed: {exc}")
-        limited = isinstance(exc, ChildDied)
-    # agreeing points wanted on the slow route: corroboration for a proof, MIN_POINTS otherwise
-    wanted = max(points, CORROBORATION if sym_zero else MIN_POINTS)
-    try:
-        num = run_limited(lambda: numeric_check(
-            derivation, lhs, rhs, relation, seed=seed, points=wanted, tolerance=tolerance,
-            constraints=constraints, domain=domain), remaining(start, timeout))
-    except TimedOut:
-        limited = True
-        num = NumericOutcome(None, 0, False, note=f"numeric evaluation stopped at the {timeout:g} s limit")
-    except ChildFailed as exc:
-        limited = limited or isinstance(exc, ChildDied)
-        num = NumericOutcome(None, 0, False, note=f"numeric evaluation failed: {exc}")
+            domain, stages, start) -> StepResult:
+    """Symbolic stage 1 (cheap rewritings); if it does not reduce the difference, the numbers
+    first (a confirmed witness settles it: ``simplify()`` could only turn ``refuted`` into
+    ``inconsistent``, both failing), then stage 2 (``simplify()``) with the rest of the symbolic
+    budget; a step ends within ``timeout`` + 1 s (DESIGN §2)."""
+    run = _Run(start, timeout)
+    numeric_kw = dict(seed=seed, tolerance=tolerance, constraints=constraints, domain=domain)
+    sym_zero, diff_latex, sym_state = run.symbolic(lhs, rhs, relation, stages[0],
+                                                   cheap=len(stages) > 1, limit=run.sym_budget)
+    skipped_note = ""
+    if sym_zero or len(stages) == 1 or sym_state == "timeout":
+        # agreeing points wanted on the slow route: corroboration for a proof, MIN_POINTS otherwise
+        num = run.numeric(derivation, lhs, rhs, relation, limit=remaining(start, timeout),
+                          points=max(points, CORROBORATION if sym_zero else MIN_POINTS), **numeric_kw)
+    else:
+        reserve = max(run.sym_budget - run.sym_used, 0.0)
+        num = run.numeric(derivation, lhs, rhs, relation, points=max(points, CORROBORATION),
+                          limit=max(remaining(start, timeout) - reserve, STEP_GRACE), **numeric_kw)
+        if num.agree is False:
+            skipped_note = "; canonicaliser and simplify() not tried: the numbers refute the step"
+        else:
+            left = run.sym_left()
+            if left > 0.05:
+                sym_zero, diff_latex, sym_state = run.symbolic(lhs, rhs, relation, stages[1],
+                                                               cheap=False, limit=left)
+            else:
+                run.limited = True
+                sym_state = "timeout"
+                run.notes.append(f"symbolic simplification stopped at the {timeout:g} s limit")
+            if not sym_zero and num.agree and not num.exhaustive and not enough(num):
+                num = run.numeric(derivation, lhs, rhs, relation, limit=remaining(start, timeout),
+                                  points=max(points, MIN_POINTS), **numeric_kw)
+    notes = run.notes
     if num.note:
         notes.append(num.note)
     ev = num.evidence or {}
@@ -120,7 +175,7 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
     if num.agree is False:
         verdict = "inconsistent" if sym_zero else "refuted"
         method = ("symbolic engine returned zero but the numbers disagree; " if sym_zero else "") + \
-            f"witness found (re-checked: {num.evaluation.get('recheck')})"
+            f"witness found (re-checked: {num.evaluation.get('recheck')})" + skipped_note
     elif num.agree:
         evidence = ev
         if sym_zero:
@@ -136,4 +191,4 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
     else:
         verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
     return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
-                      round(time.perf_counter() - start, 3), notes, evidence, limited=limited)
+                      round(time.perf_counter() - start, 3), notes, evidence, limited=run.limited)

@@ -53,29 +53,35 @@ def _is_zero(e) -> bool:
     return e == 0 or getattr(e, "is_zero", None) is True
 
 
-def default_simplify(diff, matrices: Mapping | None = None):
+def default_simplify(diff, matrices: Mapping | None = None, cheap: bool = False):
     """Try a few sound rewritings in order of cost; return the simplest form reached.
 
     ``matrices`` (matrix symbol -> declared properties) lets the matrix canonicaliser use
-    symmetry and orthogonality (:mod:`derivations.symbolic.matrices`)."""
+    symmetry and orthogonality (:mod:`derivations.symbolic.matrices`).  ``cheap`` stops before
+    the canonicaliser and ``simplify()`` (either can run long on a false identity): the ladder's
+    first stage, whose failure lets the numbers speak before the costly rewritings (DESIGN §2)."""
     if isinstance(diff, sp.MatrixExpr) and not isinstance(diff, sp.MatrixBase):
-        for attempt in (lambda e: e.doit(), lambda e: sp.expand(e.doit()),
-                        lambda e: _canonical_zero(e, matrices),
-                        lambda e: sp.simplify(sp.expand(e.doit()))):
+        attempts = [lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+        if not cheap:
+            attempts += [lambda e: _canonical_zero(e, matrices),
+                         lambda e: sp.simplify(sp.expand(e.doit()))]
+        for attempt in attempts:
             r = attempt(diff)
             if _is_zero(r):
                 return sp.ZeroMatrix(*diff.shape)
         return r
     if isinstance(diff, sp.MatrixBase):
-        return diff.applyfunc(lambda e: default_simplify(e, matrices))
+        return diff.applyfunc(lambda e: default_simplify(e, matrices, cheap))
     best = diff
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit()),
-                lambda e: _canonical_zero(e, matrices)]
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    if not cheap:
+        attempts.append(lambda e: _canonical_zero(e, matrices))
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
-        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit()), sp.simplify,
-                     lambda e: sp.simplify(e.rewrite(sp.exp)),
-                     lambda e: sp.simplify(sp.expand(e, power_exp=True)),
-                     lambda e: sp.simplify(_combine_integrals(e.doit()))]
+        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit())]
+        if not cheap:
+            attempts += [sp.simplify, lambda e: sp.simplify(e.rewrite(sp.exp)),
+                         lambda e: sp.simplify(sp.expand(e, power_exp=True)),
+                         lambda e: sp.simplify(_combine_integrals(e.doit()))]
     for attempt in attempts:
         r = attempt(diff)
         if _is_zero(r):
@@ -94,7 +100,9 @@ def _matrix_calculus(e):
                      any(isinstance(v, sp.MatrixSymbol) for v in x.variables), lambda x: x.doit())
 
 
-def _symbolic(lhs, rhs, relation, simplifier):
+def _symbolic(lhs, rhs, relation, simplifier, cheap: bool = False):
+    """Whether ``simplifier`` reduces ``lhs relation rhs`` to a true statement, and the LaTeX of
+    the reduced difference (``cheap``: no ``simplify()`` among the nonnegativity rewritings)."""
     lhs, rhs = _matrix_calculus(lhs), _matrix_calculus(rhs)
     diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
     reduced = simplifier(diff)
@@ -106,15 +114,15 @@ def _symbolic(lhs, rhs, relation, simplifier):
                 ok = _is_zero(simplifier(lhs / rhs - 1))
     else:  # the nonnegativity may be visible in one rewriting and not in another
         ok = any(getattr(form, "is_nonnegative", None) is True
-                 for form in _forms(diff, reduced, simplifier))
+                 for form in _forms(diff, reduced, cheap))
     return ok, sp.latex(reduced)
 
 
-def _forms(diff, reduced, simplifier):
+def _forms(diff, reduced, cheap: bool = False):
     yield reduced
     if isinstance(diff, (sp.MatrixExpr, sp.MatrixBase)):
         return
-    for rewrite in (lambda e: e, sp.together, sp.factor, sp.cancel, sp.simplify):
+    for rewrite in (lambda e: e, sp.together, sp.factor, sp.cancel) + (() if cheap else (sp.simplify,)):
         yield rewrite(diff)
 
 
