@@ -32,7 +32,7 @@ GOOD = {"verdict": "refuted", "method": "witness found (exact re-check)",
         "difference_latex": "x", "witness": {"y": "3/2", "x": "1/2"},
         "evaluation": {"lhs": "1.0", "rhs": "2.0", "recheck": "exact",
                        "relative_difference": "0.5"},
-        "notes": ["a note"]}
+        "notes": ["a note"], "lhs_latex": "x", "rhs_latex": "0"}
 
 
 def _store(tmp_path: Path, warnings: list | None = None, **kw) -> StepCache:

@@ -34,7 +34,8 @@ SCHEMA = 2  # PRAGMA user_version of the store; another value is "another schema
 FILE_NAME = "steps.sqlite3"
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for a concurrent run's transaction
 # the fields every stored result has (others, e.g. numeric evidence, are kept when finite JSON)
-RESULT_KEYS = ("verdict", "method", "difference_latex", "witness", "evaluation", "notes")
+RESULT_KEYS = ("verdict", "method", "difference_latex", "witness", "evaluation", "notes",
+               "lhs_latex", "rhs_latex")
 _TABLE_SQL = "CREATE TABLE steps (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"
 
 
@@ -122,7 +123,8 @@ def valid_result(r: Any) -> bool:
     if not isinstance(r, dict) or not set(RESULT_KEYS) <= set(r):
         return False
     return (r["verdict"] in VERDICTS and r["verdict"] != "undecided"
-            and isinstance(r["method"], str) and isinstance(r["difference_latex"], str)
+            and all(isinstance(r[k], str) for k in ("method", "difference_latex", "lhs_latex",
+                                                    "rhs_latex"))
             and isinstance(r["notes"], list) and all(isinstance(n, str) for n in r["notes"])
             and (r["witness"] is None or (isinstance(r["witness"], dict) and all(
                 isinstance(k, str) and _is_text_tree(v) for k, v in r["witness"].items())))

@@ -129,9 +129,12 @@ def verification_task(d: Derivation, lhs, rhs, rel: str, *, seed: int, opts: Opt
         r: StepResult = verify_relation(
             d, lhs, rhs, rel, seed=seed, timeout=opts.timeout, points=opts.points,
             tolerance=tolerance, constraints=constraints, domain=domain, simplifier=simplifier)
+        lhs_tex, rhs_tex = r.sides_latex or (None, None)  # printed in the symbolic child
         out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
                "difference_latex": r.difference_latex, "witness": r.witness,
-               "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence}
+               "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence,
+               "lhs_latex": lhs_tex if lhs_tex is not None else _latex(lhs),
+               "rhs_latex": rhs_tex if rhs_tex is not None else _latex(rhs)}
         if simplifier is None:
             cache.put(key, _stored(out), limited=r.limited)
         return dict(_stored(out), seconds=r.seconds)
@@ -315,9 +318,9 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
         if (d.id, "step", step.id) not in results:
             continue  # a Monte Carlo-only run
         r = results[(d.id, "step", step.id)]
-        lhs, rhs, rel = sides(step, False)
-        steps.append({"id": step.id, "index": i, "equation": step.equation, "lhs_latex": _latex(lhs),
-                      "rhs_latex": _latex(rhs), "relation": rel,
+        rel = step.relation
+        steps.append({"id": step.id, "index": i, "equation": step.equation,
+                      "lhs_latex": r["lhs_latex"], "rhs_latex": r["rhs_latex"], "relation": rel,
                       "justification": step.justification, "verdict": r["verdict"],
                       "method": r["method"], "evidence": r.get("evidence"),
                       "seconds": r["seconds"] if opts.timings else None,
@@ -325,12 +328,12 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
                       "evaluation": r["evaluation"], "notes": r["notes"]})
         if step.printed is not None:
             p = results[(d.id, "printed", step.id)]
-            plhs, prhs, prel = sides(step, True)
+            prel = sides(step, True)[2]
             rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
             errata.append({
                 "step": step.id, "equation": step.equation,
-                "printed_latex": f"{_latex(plhs)} {rel_tex[prel]} {_latex(prhs)}",
-                "corrected_latex": f"{_latex(lhs)} {rel_tex[rel]} {_latex(rhs)}",
+                "printed_latex": f"{p['lhs_latex']} {rel_tex[prel]} {p['rhs_latex']}",
+                "corrected_latex": f"{r['lhs_latex']} {rel_tex[rel]} {r['rhs_latex']}",
                 "verdict": p["verdict"], "corrected_verdict": r["verdict"],
                 "is_erratum": p["verdict"] == "refuted" and r["verdict"] in ESTABLISHED,
                 "witness": p["witness"], "evaluation": p["evaluation"],

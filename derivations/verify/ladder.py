@@ -35,6 +35,7 @@ class StepResult:
     notes: list[str] = field(default_factory=list)
     evidence: dict | None = None
     limited: bool = False  # a time limit (or a killed child) cut the symbolic or numeric half
+    sides_latex: tuple[str, str] | None = None  # LaTeX of both sides, made in the symbolic child
 
 
 CORROBORATION = 5  # agreeing points a proof needs from the slow numeric route (integrals, limits)
@@ -95,13 +96,21 @@ class _Run:
         self.sym_used = 0.0
         self.limited = False
         self.notes: list[str] = []
+        self.sides_latex: tuple[str, str] | None = None
 
     def symbolic(self, lhs, rhs, relation, simplifier, *, cheap: bool, limit: float):
-        """(zero?, difference LaTeX, state) of one symbolic stage run in a child."""
+        """(zero?, difference LaTeX, state) of one symbolic stage run in a child; the first
+        stage also prints both sides there (``sides_latex``), off the parent's thread."""
         t0 = time.perf_counter()
+        first = self.sides_latex is None
+
+        def stage():
+            out = _symbolic(lhs, rhs, relation, simplifier, cheap)
+            return out + ((sp.latex(lhs), sp.latex(rhs)) if first else ())
         try:
-            zero, diff_latex = run_limited(lambda: _symbolic(lhs, rhs, relation, simplifier, cheap),
-                                           limit)
+            zero, diff_latex, *printed = run_limited(stage, limit)
+            if printed:
+                self.sides_latex = tuple(printed)
             return zero, diff_latex, "zero" if zero else "not-reduced"
         except TimedOut:
             self.notes.append(f"symbolic simplification stopped at the {self.timeout:g} s limit")
@@ -191,4 +200,5 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
     else:
         verdict, method = "undecided", f"symbolic: {sym_state}; numeric: no evaluation"
     return StepResult(verdict, method, diff_latex, num.witness, num.evaluation,
-                      round(time.perf_counter() - start, 3), notes, evidence, limited=run.limited)
+                      round(time.perf_counter() - start, 3), notes, evidence, limited=run.limited,
+                      sides_latex=run.sides_latex)
