@@ -373,3 +373,60 @@ def test_catalog_cold_warm_uncached_byte_identical(tmp_path):
     assert cold.stderr == "" and cold.returncode in (0, 1), cold.stderr
     assert json.loads(cold.stdout)["summary"]["undecided"] == 0
     assert cold.stdout == warm.stdout == uncached.stdout
+
+
+# ---------------------------------------------------------------- Monte Carlo cases
+
+def _mc_json(**kw) -> str:
+    return json.dumps(derivations.check(["agliari.glauber_noise"], seed=2, samples=2000,
+                                        timeout=120, **kw), indent=2)
+
+
+def test_monte_carlo_cases_are_cached_and_warm_runs_byte_identical(monkeypatch):
+    from derivations.run import runner
+
+    cold = _mc_json(jobs=2)  # 2000 samples: decided, if underpowered for the 1 % target
+    assert {m["verdict"] for m in json.loads(cold)["derivations"][0]["monte_carlo"]} == {"underpowered"}
+
+    def no_sampling(*args, **kw):
+        raise RuntimeError("sampled although cached")
+
+    monkeypatch.setattr(runner, "claim_comparison", no_sampling)
+    assert _mc_json(jobs=1) == cold  # every case came from the store
+    uncached = json.loads(_mc_json(jobs=1, cache=False))  # the patch bites without the store
+    assert {m["verdict"] for m in uncached["derivations"][0]["monte_carlo"]} == {"undecided"}
+
+
+def test_only_samplers_the_fingerprint_covers_are_cached():
+    import functools
+
+    from numerics.samplers import hopfield
+
+    def local(rng, size):
+        return rng.standard_normal(size)
+
+    def factory(scale):
+        return lambda rng, size: scale * rng.standard_normal(size)
+
+    assert store.packaged(hopfield.glauber_error_fraction) == \
+        "numerics.samplers.hopfield.glauber_error_fraction"
+    assert store.packaged(local) is None  # a test's (a user's) own code
+    assert store.packaged(factory(2.0)) is None  # a closure: its cells are not in the key
+    assert store.packaged(functools.partial(hopfield.glauber_error_fraction)) is None
+    assert store.packaged(len) is None
+
+
+MC_GOOD = {"expected": 0.5, "estimate": 0.49, "stderr": 0.01, "n": 1000, "bias_bound": 0.0,
+           "p_value": 0.3, "min_detectable_rel_error": 0.01, "target_mdre": 0.01, "controls": 0,
+           "verdict": "consistent", "rel_bias": [0.0, 0.0]}
+
+
+@pytest.mark.parametrize("bad", [
+    dict(MC_GOOD, verdict="undecided"), dict(MC_GOOD, verdict="proved"), dict(MC_GOOD, n=0),
+    dict(MC_GOOD, n=True), dict(MC_GOOD, estimate=float("inf")), dict(MC_GOOD, rel_bias=[0.0]),
+    dict(MC_GOOD, extra=1), {k: v for k, v in MC_GOOD.items() if k != "stderr"},
+    dict(MC_GOOD, controls="2"), GOOD, [], None])
+def test_invalid_monte_carlo_rows_are_rejected(bad):
+    assert store.valid_mc_result(MC_GOOD)
+    assert not store.valid_mc_result(bad)
+    assert not store.valid_result(MC_GOOD)  # one kind of row is never read as the other

@@ -1,10 +1,13 @@
-"""The step-result store: SQLite (WAL), one row per result, safe for concurrent runs.
+"""The result store: SQLite (WAL), one row per result, safe for concurrent runs.
 
-A row is keyed by everything the verdict depends on (the step's sides, assumptions, domain,
-seed, points, tolerance) and by :func:`code_fingerprint` (package version, every source file of
-``derivations`` and ``numerics``, the SymPy/mpmath/numpy/Python versions).  Only results that no
-time limit touched are stored (``StepResult.limited``), so a busy machine cannot freeze a weaker
-verdict.  Rows are validated when read (:func:`valid_result`); a bad row is ignored.
+A step's row is keyed by everything the verdict depends on (the step's sides, assumptions,
+domain, seed, points, tolerance), a Monte Carlo case's by the claim's declaration, its
+parameters, seed, alpha and sample-size option; both also by :func:`code_fingerprint` (package
+version, every source file of ``derivations`` and ``numerics``, the SymPy/mpmath/numpy/Python
+versions).  A Monte Carlo case is stored only when its sampler is code the fingerprint covers
+(:func:`packaged`).  Only results that no time limit touched are stored
+(``StepResult.limited``), so a busy machine cannot freeze a weaker verdict.  Rows are
+validated when read (:func:`valid_result`, :func:`valid_mc_result`); a bad row is ignored.
 
 Stored and fresh results pass through one canonical form (:func:`canonical`: a JSON round trip
 that keeps key order), so cold, warm and ``--no-cache`` runs give the same bytes.
@@ -52,15 +55,12 @@ def code_fingerprint() -> str:
     import mpmath
     import numpy
 
-    import numerics
-
     from .._version import __version__
 
     versions = (SCHEMA, __version__, sp.__version__, mpmath.__version__, numpy.__version__,
                 sys.version_info[:3])
     h = hashlib.sha256(repr(versions).encode())
-    roots = [Path(__file__).resolve().parents[1], Path(numerics.__file__).resolve().parent]
-    for root in roots:
+    for root in _roots():
         for path in sorted(root.rglob("*.py")):
             h.update(str(path.relative_to(root.parent)).encode())
             h.update(path.read_bytes())
@@ -84,6 +84,52 @@ def step_key(*parts: Any) -> str:
     """The store key of a step: a hash of ``parts`` and of :func:`code_fingerprint`."""
     text = "\x1e".join(map(_canon_part, parts))
     return hashlib.sha256(f"{code_fingerprint()}|{text}".encode()).hexdigest()
+
+
+def _roots() -> list[Path]:
+    import numerics
+
+    return [Path(__file__).resolve().parents[1], Path(numerics.__file__).resolve().parent]
+
+
+def packaged(fn: Any) -> str | None:
+    """``module.qualname`` of a plain function whose code :func:`code_fingerprint` covers (a
+    file of ``derivations`` or ``numerics``, no closure); None for anything else (a function in
+    a user's script, a ``partial``, a closure): its result cannot be keyed, so it is not cached."""
+    code = getattr(fn, "__code__", None)
+    if code is None or getattr(fn, "__closure__", None):
+        return None
+    try:
+        path = Path(code.co_filename).resolve()
+    except (OSError, ValueError):
+        return None
+    if not any(root in path.parents for root in _roots()):
+        return None
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+MC_KEYS = ("expected", "estimate", "stderr", "n", "bias_bound", "p_value",
+           "min_detectable_rel_error", "target_mdre", "controls", "verdict", "rel_bias")
+
+
+def valid_mc_result(r: Any) -> bool:
+    """Whether ``r`` has the shape of a stored Monte Carlo comparison (``numerics.stats``):
+    exactly :data:`MC_KEYS`, a decided verdict, finite numbers or None, an integer ``n``."""
+    from ..model import MC_VERDICTS
+
+    if not isinstance(r, dict) or set(r) != set(MC_KEYS):
+        return False
+    numbers = [r[k] for k in MC_KEYS if k not in ("verdict", "rel_bias", "n", "controls")]
+    rb = r["rel_bias"]
+    return (r["verdict"] in MC_VERDICTS and r["verdict"] != "undecided"
+            and isinstance(r["n"], int) and not isinstance(r["n"], bool) and r["n"] > 0
+            and (r["controls"] is None or (isinstance(r["controls"], int)
+                                           and not isinstance(r["controls"], bool)))
+            and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                  and math.isfinite(v)) for v in numbers)
+            and isinstance(rb, list) and len(rb) == 2
+            and all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b)
+                    for b in rb))
 
 
 def canonical(result: dict) -> dict:
@@ -133,15 +179,15 @@ def valid_result(r: Any) -> bool:
             and all(_is_finite_value(v) for k, v in r.items() if k not in RESULT_KEYS))
 
 
-def decode(text: Any) -> dict | None:
-    """A stored row's value as a result dict, or None if it is not a valid one."""
+def decode(text: Any, valid: Callable[[Any], bool] = valid_result) -> dict | None:
+    """A stored row's value as a result dict, or None if ``valid`` rejects it."""
     if not isinstance(text, str):
         return None
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         return None
-    return value if valid_result(value) else None
+    return value if valid(value) else None
 
 
 def _warn(message: str) -> None:
@@ -227,20 +273,21 @@ class StepCache:
         self._warn(f"step cache{where} unusable ({reason}); "
                    "running without the cache (delete the file, or use --no-cache)")
 
-    def get(self, key: str) -> dict | None:
-        """The valid stored result under ``key``, or None."""
+    def get(self, key: str, valid: Callable[[Any], bool] = valid_result) -> dict | None:
+        """The stored result under ``key`` if ``valid`` accepts it, or None."""
         with self._lock:
             if self._db is None:
                 return None
             db = self._db
             row = self._guard(lambda: db.execute("SELECT value FROM steps WHERE key = ?",
                                                  (key,)).fetchone())
-        return decode(row[0]) if row else None
+        return decode(row[0], valid) if row else None
 
-    def put(self, key: str, result: dict, *, limited: bool = False) -> bool:
+    def put(self, key: str, result: dict, *, limited: bool = False,
+            valid: Callable[[Any], bool] = valid_result) -> bool:
         """Store ``result`` (a canonical result without ``seconds``) unless a time limit touched
-        it (``limited``), it is ``undecided`` or it is not valid; return whether it was stored."""
-        if limited or not valid_result(result):
+        it (``limited``), it is ``undecided`` or ``valid`` rejects it; return whether it was stored."""
+        if limited or not valid(result):
             return False
         text = json.dumps(result, allow_nan=False)
         with self._lock:

@@ -46,10 +46,14 @@ class PrintedLink:
     def checked(self) -> bool:
         return self.reason is None
 
-    def printed_latex(self) -> str:
+    def printed_latex(self, result: dict | None = None) -> str:
+        """The link as read, in SymPy's LaTeX (from its verification ``result`` when given:
+        printed there, in a child, and cached)."""
         if self.lhs is None:
             return self.source
         rel = REL_TEX.get(self.relation, self.relation)
+        if result is not None:
+            return f"{result['lhs_latex']} {rel} {result['rhs_latex']}"
         return f"{sp.latex(self.lhs)} {rel} {sp.latex(self.rhs)}"
 
 
@@ -231,12 +235,12 @@ def quoted_errata(d: Derivation, links: list[PrintedLink], results: dict,
                               for s in carried) or None
         weakest = max((s["verdict"] for s in carried), key=lambda v: order.get(v, 99),
                       default=None)
+        r = results[(d.id, "quoted", link.label, link.index)] if link.checked else None
         entry = {"step": ", ".join(s["id"] for s in carried) or None, "equation": link.label,
                  "link": link.index, "origin": "notes", "line": link.line,
-                 "printed_source": link.source, "printed_latex": link.printed_latex(),
+                 "printed_source": link.source, "printed_latex": link.printed_latex(r),
                  "corrected_latex": corrected, "corrected_verdict": weakest}
-        if link.checked:
-            r = results[(d.id, "quoted", link.label, link.index)]
+        if r is not None:
             refuted = r["verdict"] == "refuted" and bool(r["witness"])
             entry.update(verdict=r["verdict"], witness=r["witness"], evaluation=r["evaluation"],
                          is_erratum=refuted and bool(carried)

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 import sympy as sp
 
 from .._version import __version__
-from .cache import StepCache, canonical, step_key
+from .cache import StepCache, canonical, packaged, step_key, valid_mc_result
 from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
 from ..verify.isolate import ChildFailed, TimedOut, run_limited
@@ -213,13 +213,35 @@ def claim_generators(seed: int, derivation_id: str, claim: Claim, params: dict):
     return check_generator(seed, *key), check_generator(seed, *key, "pilot")
 
 
-def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callable[[], dict]:
+def mc_key(d: Derivation, claim: Claim, params: dict, opts: Options) -> str | None:
+    """The store key of a Monte Carlo case, or None when its code is not covered by the code
+    fingerprint (a sampler or bias function from outside the package: never cached)."""
+    code = [packaged(f) for f in (claim.sampler, claim.bias, claim.rel_bias) if f is not None]
+    if None in code:
+        return None
+    return step_key("monte-carlo", d.id, claim.name, case_key(params), opts.seed, opts.alpha,
+                    opts.samples, claim.statistic, as_expr(claim.expected), code, claim.target,
+                    claim.pilot, claim.max_samples, claim.samples)
+
+
+def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options,
+             cache: StepCache) -> Callable[[], dict]:
     params = dict(params)
+    key = mc_key(d, claim, params, opts)
 
     def compute() -> dict:
         rng, pilot_rng = claim_generators(opts.seed, d.id, claim, params)  # in the child
         return claim_comparison(claim, params, rng, pilot_rng, alpha=opts.alpha,
                                 samples=opts.samples).as_dict()
+
+    def cached_or_computed() -> dict:
+        hit = cache.get(key, valid_mc_result) if key is not None else None
+        if hit is not None:
+            return hit
+        res = canonical(run_limited(compute, opts.mc_seconds))
+        if key is not None:
+            cache.put(key, res, valid=valid_mc_result)
+        return res
 
     def run() -> dict:
         start = time.perf_counter()
@@ -228,7 +250,7 @@ def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options) -> Callab
                 "simulates": claim.simulates, "bias_note": claim.bias_note,
                 "control_note": claim.control_note}
         try:
-            res = run_limited(compute, opts.mc_seconds)
+            res = cached_or_computed()
         except (TimedOut, ChildFailed) as exc:
             res = {"expected": None, "estimate": None, "stderr": None,
                    "n": opts.samples or claim.samples, "bias_bound": None, "p_value": None,
@@ -280,7 +302,7 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
                 for params in claim.cases:
                     key = case_key(dict(params))
                     tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
-                                  _mc_task(d, claim, params, opts)))
+                                  _mc_task(d, claim, params, opts, cache)))
     links, quoted = tasks_and_links(derivations if steps else (), opts, notes, cache)
     tasks += quoted
     bar = Progress(len(tasks), progress)
