@@ -57,8 +57,10 @@ def _figure(plot: dict):
         has_mc = any(p.get("estimate") is not None for p in s["points"])
         if curve:
             xs, ys = zip(*curve)
-            ax.plot(xs, ys, "-", color=colour, lw=1.6, zorder=2,
-                    label=s["label"] + (" — closed form" if has_mc else ""))
+            label = s.get("curve_label") or s["label"] + (" — closed form" if has_mc else "")
+            # an approximation (a limit law, not what the simulation tests) is dashed
+            ax.plot(xs, ys, "--" if s.get("approximation") else "-", color=colour, lw=1.6,
+                    zorder=2, label=label)
         pts = [p for p in s["points"] if p.get("estimate") is not None]
         if pts:
             xs = [p["x"] for p in pts]
