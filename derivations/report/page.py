@@ -378,7 +378,7 @@ class Page:
                 f'{"" if m.startswith("step ") else "claim "}<code>{esc(m)}</code> of '
                 f"{esc(p['derivation'])} not found in the catalog: not plotted</div>"
                 for m in p["missing"])
-            svg = plot_svg(p) if p["series"] else ""
+            svg = (p.get("svg") or plot_svg(p)) if p["series"] else ""
             note = f"<br>{esc(p['note'])}" if p.get("note") else ""
             out.append(
                 f'<figure class="plot" id="plot-{_slug(p["key"])}" data-points="'

@@ -93,6 +93,11 @@ def plot_svg(plot: dict) -> str:
     return _inline(buf.getvalue(), "plot-" + plot["key"])
 
 
+def with_svg(plots: list[dict]) -> list[dict]:
+    """``plots`` with each plot's SVG under ``"svg"`` (the page uses it instead of drawing)."""
+    return [dict(p, svg=plot_svg(p)) if p["series"] else p for p in plots]
+
+
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
