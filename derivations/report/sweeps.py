@@ -1,8 +1,9 @@
 """Parameter sweeps of Monte Carlo claims: the data behind the report's plots.
 
-One table (:data:`SWEEPS`) says what is plotted; everything else is generic.  Each point reuses
-the claim's own sampler, statistic, bias bound and closed form (``claim_expected``) at the
-claim's base case with one parameter changed, and draws from
+One table (:data:`SWEEPS`) says what is plotted; everything else is generic.  Each point is the
+claim's own comparison (``claim_comparison``: its sampler, statistic, control variates, bias
+bounds and closed form) at a fixed sample size, at the claim's base case with one parameter
+changed, and draws from
 ``check_generator(seed, derivation, claim, "sweep", param, str(value))`` — stable keys, never
 positions — so a point's estimate depends only on the seed and what the point is.
 
