@@ -310,11 +310,77 @@ def test_every_sweep_names_registered_claims():
     known = {d.id: d for d in all_derivations()}
     for sw in SWEEPS:
         assert sw.derivation in known, sw.key
-        names = {c.name for c in known[sw.derivation].claims}
+        d = known[sw.derivation]
+        names = {c.name for c in d.claims}
+        case = None
         for se in sw.series:
+            if se.claim is None:
+                continue
             assert se.claim in names, f"sweep {sw.key}: claim {se.claim!r} not in {sorted(names)}"
-            claim = next(c for c in known[sw.derivation].claims if c.name == se.claim)
+            claim = next(c for c in d.claims if c.name == se.claim)
+            case = case or base_params(sw, claim)
             assert sw.param in base_params(sw, claim), f"sweep {sw.key}: {sw.param} not a parameter"
+        for se in sw.series:
+            if se.step is None:
+                continue
+            step = next((s for s in d.steps if s.id == se.step), None)
+            assert step is not None, f"sweep {sw.key}: step {se.step!r} not in {d.id}"
+            given = set(case) | {sw.param} | {k for k, _ in se.bind}
+            free = {x.name for x in getattr(step, se.side).free_symbols}
+            assert free <= given, f"sweep {sw.key}: step {se.step} needs {sorted(free - given)}"
+
+
+def test_every_sweep_compares_monte_carlo_with_its_closed_form():
+    """Issue 12 item 2: every plot has Monte Carlo points with error bars and a closed-form line."""
+    from derivations.report.sweeps import SWEEPS, compute
+
+    plots = compute(SWEEPS, {d.id: d for d in all_derivations()}, seed=0, samples=500)
+    assert [p["key"] for p in plots] == [s.key for s in SWEEPS]
+    for p in plots:
+        assert not p["missing"], p["key"]
+        measured = [se for se in p["series"] if se["claim"] is not None]
+        assert measured, f"{p['key']}: no Monte Carlo series"
+        for se in measured:
+            assert se["points"] and all(q["stderr"] and q["stderr"] > 0 for q in se["points"]), \
+                f"{p['key']}: {se['claim']} has points without error bars"
+            finite = [y for _, y in se["curve"] if y is not None]
+            assert len(finite) >= len(se["points"]), f"{p['key']}: {se['claim']} has no closed form"
+            assert se["curve_label"] != se["label"], p["key"]
+        for se in p["series"]:
+            if se["claim"] is None:  # a closed form drawn alone is an approximation, said so
+                assert se["approximation"] and not se["points"], p["key"]
+
+
+def test_hopfield_plot_shows_the_finite_n_law_and_the_gaussian_limit_from_the_catalog():
+    import math
+
+    from derivations.report.plots import plot_svg
+    from derivations.report.sweeps import SWEEPS, compute
+
+    (sweep,) = [s for s in SWEEPS if s.key == "hopfield-load"]
+    (plot,) = compute([sweep], {sweep.derivation: get(sweep.derivation)}, seed=0, samples=500)
+    exact, limit = plot["series"]
+    assert exact["claim"] == "one-step error, exact" and exact["points"]
+    assert limit["step"] == "gaussian_error_limit" and limit["approximation"]
+    assert "Gaussian limit" in limit["curve_label"] and "N\\to\\infty" in limit["curve_label"]
+    assert len(limit["curve"]) > len(sweep.values)  # the dense grid, between integer K too
+    for x, y in limit["curve"]:  # the step's SymPy expression is ½ erfc(1/√(2α)) (1.3.5)
+        assert y == pytest.approx(0.5 * math.erfc(1 / math.sqrt(2 * x)), rel=1e-12)
+    lo, hi = min(sweep.values) / 51, max(sweep.values) / 51
+    assert limit["curve"][0][0] == pytest.approx(lo) and limit["curve"][-1][0] == pytest.approx(hi)
+    svg = plot_svg(plot)
+    assert "stroke-dasharray" in svg  # the approximation is dashed
+
+
+def test_closed_form_series_are_declared_correctly():
+    from derivations.report.sweeps import Series
+
+    with pytest.raises(ValueError, match="exactly one of a claim name and a step id"):
+        Series()
+    with pytest.raises(ValueError, match="a step has no sampler"):
+        Series(step="gaussian_error_limit")
+    with pytest.raises(ValueError, match="side='middle'"):
+        Series.closed_form("gaussian_error_limit", "limit", side="middle")
 
 
 def test_a_missing_claim_is_a_visible_note_not_a_crash():

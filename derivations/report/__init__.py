@@ -57,9 +57,15 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
         return compute(SWEEPS, by_id, seed=opts.seed, alpha=opts.alpha, jobs=1,
                        samples=sweep_samples, tick=tick)
 
+    def sweeps_drawn() -> list[dict]:
+        # the SVGs too (matplotlib's import, layout and drawing: seconds), off the critical path
+        from .plots import with_svg
+
+        return with_svg(sweeps())
+
     # with --jobs >= 2 the sweeps run in one forked process alongside the checker, filling the
     # cores the checker leaves idle (its tail); their results do not depend on where they run
-    background = _start(sweeps) if sweeping and opts.jobs >= 2 else None
+    background = _start(sweeps_drawn) if sweeping and opts.jobs >= 2 else None
     result = run(list(derivations), opts, progress=progress)
     cov = None
     if text is not None:

@@ -359,7 +359,8 @@ class Page:
         out = ['<section id="plots"><h2>Monte Carlo against closed forms</h2>'
                '<p class="note">Each point is a seeded Monte Carlo estimate of the claim at the '
                "claim's base case with one parameter changed (error bars ±2 standard errors); "
-               "lines are the closed forms the derivations prove.</p>"]
+               "solid lines are the closed forms the derivations prove and the points test, "
+               "dashed lines approximations (limits) drawn for comparison only.</p>"]
         if not self.plots:
             out.append('<p class="note">No sweep applies to the derivations of this report.</p>')
         out.append('<div class="plots">')
@@ -373,10 +374,11 @@ class Page:
             base = "; ".join(params_html(b) for b in bases)
             base = f"other parameters {base}" if base else ""
             missing = "".join(
-                f'<div class="missing" data-missing="{esc(m)}">claim <code>{esc(m)}</code> of '
+                f'<div class="missing" data-missing="{esc(m)}">'
+                f'{"" if m.startswith("step ") else "claim "}<code>{esc(m)}</code> of '
                 f"{esc(p['derivation'])} not found in the catalog: not plotted</div>"
                 for m in p["missing"])
-            svg = plot_svg(p) if p["series"] else ""
+            svg = (p.get("svg") or plot_svg(p)) if p["series"] else ""
             note = f"<br>{esc(p['note'])}" if p.get("note") else ""
             out.append(
                 f'<figure class="plot" id="plot-{_slug(p["key"])}" data-points="'

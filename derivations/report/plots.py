@@ -57,8 +57,10 @@ def _figure(plot: dict):
         has_mc = any(p.get("estimate") is not None for p in s["points"])
         if curve:
             xs, ys = zip(*curve)
-            ax.plot(xs, ys, "-", color=colour, lw=1.6, zorder=2,
-                    label=s["label"] + (" — closed form" if has_mc else ""))
+            label = s.get("curve_label") or s["label"] + (" — closed form" if has_mc else "")
+            # an approximation (a limit law, not what the simulation tests) is dashed
+            ax.plot(xs, ys, "--" if s.get("approximation") else "-", color=colour, lw=1.6,
+                    zorder=2, label=label)
         pts = [p for p in s["points"] if p.get("estimate") is not None]
         if pts:
             xs = [p["x"] for p in pts]
@@ -89,6 +91,11 @@ def plot_svg(plot: dict) -> str:
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
     return _inline(buf.getvalue(), "plot-" + plot["key"])
+
+
+def with_svg(plots: list[dict]) -> list[dict]:
+    """``plots`` with each plot's SVG under ``"svg"`` (the page uses it instead of drawing)."""
+    return [dict(p, svg=plot_svg(p)) if p["series"] else p for p in plots]
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
