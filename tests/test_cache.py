@@ -430,3 +430,14 @@ def test_invalid_monte_carlo_rows_are_rejected(bad):
     assert store.valid_mc_result(MC_GOOD)
     assert not store.valid_mc_result(bad)
     assert not store.valid_result(MC_GOOD)  # one kind of row is never read as the other
+
+
+def test_store_location_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("LECTURECHECK_CACHE", str(tmp_path / "own"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert store.cache_dir() == tmp_path / "own"
+    monkeypatch.delenv("LECTURECHECK_CACHE")
+    assert store.cache_dir() == tmp_path / "xdg" / "lecturecheck"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/dir")  # ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert store.cache_dir() == tmp_path / "home" / ".cache" / "lecturecheck"

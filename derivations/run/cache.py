@@ -14,7 +14,7 @@ that keeps key order), so cold, warm and ``--no-cache`` runs give the same bytes
 
 A store that cannot be used (not a database, another schema, unwritable, disk full) costs time,
 never a result: one warning on stderr, then the run goes on without it.  Location:
-``$LECTURECHECK_CACHE/steps.sqlite3`` or ``~/.cache/lecturecheck/steps.sqlite3``.
+``steps.sqlite3`` in :func:`cache_dir`.
 """
 from __future__ import annotations
 
@@ -43,8 +43,14 @@ _TABLE_SQL = "CREATE TABLE steps (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT 
 
 
 def cache_dir() -> Path:
+    """``$LECTURECHECK_CACHE``, else ``$XDG_CACHE_HOME/lecturecheck``, else ``~/.cache/lecturecheck``."""
     env = os.environ.get("LECTURECHECK_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "lecturecheck"
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is to be ignored
+        return Path(xdg) / "lecturecheck"
+    return Path.home() / ".cache" / "lecturecheck"
 
 
 @functools.lru_cache(maxsize=1)
