@@ -7,8 +7,8 @@ fitted ``ŵ`` is ``E_{x,ε}(xᵀŵ − y)² − σ² = (ŵ − w₀)ᵀ Σ (ŵ �
 The samplers simulate the fits as the lecture describes them — draw the design, label it,
 solve the normal equations — and never use the error decomposition being checked.  They are
 vectorised over samples: one matrix product forms the augmented designs ``[X | Y]`` of a whole
-sub-chunk, one stacked product their Gram matrices, and a Cholesky solve runs entry by entry
-over the stack (:func:`_cholesky_solve`), in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS`
+sub-chunk (column-major), one stacked product their Gram matrices, and a Cholesky solve runs
+entry by entry over the stack (:func:`_cholesky_solve`), in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS`
 design entries so memory stays bounded whatever ``size`` the statistics layer asks for.
 
 Validity: ``E tr((XᵀX)⁻¹)`` (inverse-Wishart mean) is finite only for ``T > d + 1``; the
@@ -150,24 +150,34 @@ def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, cho
 
     One draw of ``(z, e) ~ N(0, I_{d+1})`` per row and one matrix product give the augmented
     design ``[X | Y]`` row by row: ``x = Lz`` (``LLᵀ = Σ``) and ``y = xᵀw₀ + σe``, i.e. the
-    row ``(zᵀ, e) M`` with ``M = [[Lᵀ, Lᵀw₀], [0, σ]]`` (a relabelling chain with per-sample
-    ``w`` adds ``xᵀw`` after the product instead).  Then ``AᵀA`` per sample (``XᵀX``, ``XᵀY``)
-    and the normal equations (3.0.11) by :func:`_cholesky_solve`.
+    row ``Mᵀ(z, e)`` with ``M = [[Lᵀ, Lᵀw₀], [0, σ]]`` (a relabelling chain with per-sample
+    ``w`` adds ``xᵀw`` after the product instead).  The design is stored column-major
+    (``(d + 1, m, rows)``: each input coordinate and the labels contiguous), then ``AᵀA`` per
+    sample (``XᵀX``, ``XᵀY``) and the normal equations (3.0.11) by :func:`_cholesky_solve`.
     """
-    noise = rng.standard_normal((m * rows, d + 1))
-    mix = np.zeros((d + 1, d + 1))
-    mix[:d, :d] = np.eye(d) if chol is None else chol.T
-    mix[d, d] = sigma
-    if w_prev is None:
-        mix[:d, d] = mix[:d, :d] @ w0  # y = xᵀw₀ + σe with x = Lz
-    a = np.empty_like(noise)
-    step = max(1, GEMM_ENTRIES // (d + 1) ** 2)
-    for start in range(0, m * rows, step):  # row blocks: single-threaded BLAS (see GEMM_ENTRIES)
-        np.matmul(noise[start:start + step], mix, out=a[start:start + step])
-    design = a.reshape(m, rows, d + 1)
+    noise = rng.standard_normal((d + 1, m * rows))
+    if chol is None:  # Σ = I: x = z as drawn, y = xᵀw₀ + σe coordinate by coordinate
+        a = noise
+        a[d] *= sigma
+        if w_prev is None:
+            for j in range(d):
+                a[d] += w0[j] * a[j]
+    else:
+        mix = np.zeros((d + 1, d + 1))  # Mᵀ: rows of the augmented design are Mᵀ (z, e)
+        mix[:d, :d] = chol
+        mix[d, d] = sigma
+        if w_prev is None:
+            mix[d, :d] = w0 @ chol  # y = xᵀw₀ + σe with x = Lz
+        a = np.empty_like(noise)
+        step = max(1, GEMM_ENTRIES // (d + 1) ** 2)
+        for start in range(0, m * rows, step):  # column blocks: single-threaded BLAS
+            np.matmul(mix, noise[:, start:start + step], out=a[:, start:start + step])
+    columns = a.reshape(d + 1, m, rows)
     if w_prev is not None:  # y = xᵀw + σe with this sample's w
-        design[:, :, d] += np.matmul(design[:, :, :d], w_prev.T[:, :, None])[..., 0]
-    gram = np.matmul(design.transpose(0, 2, 1), design)  # (m, d + 1, d + 1): [X|Y]ᵀ[X|Y]
+        for j in range(d):
+            columns[d] += columns[j] * w_prev[j][:, None]
+    design = columns.transpose(1, 0, 2)  # (m, d + 1, rows): [X | Y]ᵀ of each sample
+    gram = np.matmul(design, design.transpose(0, 2, 1))  # (m, d + 1, d + 1): [X|Y]ᵀ[X|Y]
     return _cholesky_solve(gram)
 
 
