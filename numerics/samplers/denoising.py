@@ -282,7 +282,11 @@ def _squared_norms(rng: np.random.Generator, size: int, stacked: np.ndarray) -> 
         g = rng.standard_normal((n, k))
         for r in range(0, n, rows):  # row blocks: each product stays a single-threaded BLAS call
             np.matmul(g[r:r + rows], stacked.T, out=err[r:min(n, r + rows)])
-        out[start:start + n] = np.einsum("ij,ij->i", err[:n], err[:n])
+        sq = np.multiply(err[:n], err[:n], out=err[:n])
+        norms = out[start:start + n]  # ‖·‖² column by column (einsum's length-d rows are slower)
+        np.copyto(norms, sq[:, 0])
+        for i in range(1, d):
+            norms += sq[:, i]
     return out
 
 
