@@ -45,10 +45,13 @@ def test_vectorised_cholesky_solve_matches_lapack(d):
     A = rng.standard_normal((64, d + 12, d + 1))
     gram = np.matmul(A.transpose(0, 2, 1), A)
     gram[3, :d, :d] = -np.eye(d)  # invertible but indefinite: Cholesky fails, LU does not
-    got = rg._cholesky_solve(gram)
+    got = rg._cholesky_solve(np.tril(gram).transpose(1, 2, 0))  # entry-major, lower triangle
     ref = np.linalg.solve(gram[:, :d, :d], gram[:, :d, d:])[..., 0].T
     assert got.shape == (d, 64)
     np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
+    columns = np.ascontiguousarray(A.transpose(2, 0, 1))  # (d + 1, m, T)
+    np.testing.assert_allclose(np.tril(rg._gram_entries(columns).transpose(2, 0, 1)),
+                               np.tril(np.matmul(A.transpose(0, 2, 1), A)), rtol=1e-12, atol=1e-12)
 
 
 def test_ols_fit_recovers_noiseless_teacher():

@@ -7,7 +7,7 @@ fitted ``ŵ`` is ``E_{x,ε}(xᵀŵ − y)² − σ² = (ŵ − w₀)ᵀ Σ (ŵ �
 The samplers simulate the fits as the lecture describes them — draw the design, label it,
 solve the normal equations — and never use the error decomposition being checked.  They are
 vectorised over samples: one matrix product forms the augmented designs ``[X | Y]`` of a whole
-sub-chunk (column-major), one stacked product their Gram matrices, and a Cholesky solve runs
+sub-chunk (column-major), batched dot products their Gram matrices, and a Cholesky solve runs
 entry by entry over the stack (:func:`_cholesky_solve`), in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS`
 design entries so memory stays bounded whatever ``size`` the statistics layer asks for.
 
@@ -96,18 +96,34 @@ def ols_fit(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.linalg.solve(gram, moment)[..., 0]
 
 
-def _cholesky_solve(gram: np.ndarray) -> np.ndarray:
+def _gram_entries(columns: np.ndarray) -> np.ndarray:
+    """Per-sample ``AᵀA`` of column-major augmented designs ``columns[i, s, t]`` (coordinate
+    ``i`` of row ``t`` of sample ``s``), entry-major: ``(d + 1, d + 1, m)``, lower triangle
+    filled (``g[i, j]`` for ``i >= j``).
+
+    One batched dot product per entry over the whole stack (``einsum``): a stacked ``matmul``
+    makes one BLAS call per sample, whose fixed cost dominates a ``(d + 1) × T`` product.
+    """
+    k, m = columns.shape[:2]
+    g = np.empty((k, k, m))
+    for i in range(k):
+        for j in range(i + 1):
+            np.einsum("st,st->s", columns[i], columns[j], out=g[i, j])
+    return g
+
+
+def _cholesky_solve(g: np.ndarray) -> np.ndarray:
     """Solve the normal equations of a stack of augmented Gram matrices, vectorised over the stack.
 
-    ``gram`` is ``(m, d + 1, d + 1)``: ``AᵀA`` of the augmented designs ``A = [X | Y]``, so
-    ``gram[:, :d, :d] = XᵀX`` and ``gram[:, :d, d] = XᵀY``.  Returns ``ŵ = (XᵀX)⁻¹XᵀY`` as a
-    ``(d, m)`` array: a Cholesky factorisation ``XᵀX = LLᵀ`` and two triangular solves, one numpy
-    operation per matrix entry over the whole stack (instead of one LAPACK call per sample).
-    Samples whose Gram matrix is not numerically positive definite are solved again by
-    :func:`numpy.linalg.solve` (LU with pivoting).
+    ``g`` is entry-major ``(d + 1, d + 1, m)`` with the lower triangle of ``AᵀA`` for the
+    augmented designs ``A = [X | Y]`` (:func:`_gram_entries`): ``g[:d, :d]`` holds ``XᵀX`` and
+    ``g[d, :d]`` holds ``XᵀY``.  Returns ``ŵ = (XᵀX)⁻¹XᵀY`` as a ``(d, m)`` array: a Cholesky
+    factorisation ``XᵀX = LLᵀ`` and two triangular solves, one numpy operation per matrix entry
+    over the whole stack (instead of one LAPACK call per sample).  Samples whose Gram matrix is
+    not numerically positive definite are solved again by :func:`numpy.linalg.solve` (LU with
+    pivoting).
     """
-    m, d = gram.shape[0], gram.shape[1] - 1
-    g = np.ascontiguousarray(gram.transpose(1, 2, 0))  # (d + 1, d + 1, m): entry-major
+    d, m = g.shape[0] - 1, g.shape[2]
     low = np.empty((d, d, m))
     inv = np.empty((d, m))  # 1 / L_jj
     ok = np.ones(m, dtype=bool)
@@ -129,7 +145,7 @@ def _cholesky_solve(gram: np.ndarray) -> np.ndarray:
             col *= inv[j]
     w = np.empty((d, m))
     for i in range(d):  # forward: L z = XᵀY (z stored in w)
-        np.copyto(w[i], g[i, d])
+        np.copyto(w[i], g[d, i])
         for k in range(i):
             w[i] -= low[i, k] * w[k]
         w[i] *= inv[i]
@@ -138,8 +154,11 @@ def _cholesky_solve(gram: np.ndarray) -> np.ndarray:
             w[i] -= low[k, i] * w[k]
         w[i] *= inv[i]
     if not ok.all():
-        bad = ~ok
-        w[:, bad] = np.linalg.solve(gram[bad, :d, :d], gram[bad, :d, d:])[..., 0].T
+        bad = np.flatnonzero(~ok)
+        lower = np.tril(g[:d, :d, bad].transpose(2, 0, 1))
+        gram = lower + np.tril(lower, -1).transpose(0, 2, 1)  # the full symmetric XᵀX
+        rhs = g[d, :d][:, bad].T[..., None]  # XᵀY, (bad, d, 1)
+        w[:, bad] = np.linalg.solve(gram, rhs)[..., 0].T
     return w
 
 
@@ -153,7 +172,8 @@ def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, cho
     row ``Mᵀ(z, e)`` with ``M = [[Lᵀ, Lᵀw₀], [0, σ]]`` (a relabelling chain with per-sample
     ``w`` adds ``xᵀw`` after the product instead).  The design is stored column-major
     (``(d + 1, m, rows)``: each input coordinate and the labels contiguous), then ``AᵀA`` per
-    sample (``XᵀX``, ``XᵀY``) and the normal equations (3.0.11) by :func:`_cholesky_solve`.
+    sample (``XᵀX``, ``XᵀY``, :func:`_gram_entries`) and the normal equations (3.0.11) by
+    :func:`_cholesky_solve`.
     """
     noise = rng.standard_normal((d + 1, m * rows))
     if chol is None:  # Σ = I: x = z as drawn, y = xᵀw₀ + σe coordinate by coordinate
@@ -176,9 +196,7 @@ def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, cho
     if w_prev is not None:  # y = xᵀw + σe with this sample's w
         for j in range(d):
             columns[d] += columns[j] * w_prev[j][:, None]
-    design = columns.transpose(1, 0, 2)  # (m, d + 1, rows): [X | Y]ᵀ of each sample
-    gram = np.matmul(design, design.transpose(0, 2, 1))  # (m, d + 1, d + 1): [X|Y]ᵀ[X|Y]
-    return _cholesky_solve(gram)
+    return _cholesky_solve(_gram_entries(columns))  # [X|Y]ᵀ[X|Y] per sample, then (3.0.11)
 
 
 def _weighted_sq(delta: np.ndarray, S: np.ndarray | None) -> np.ndarray:
