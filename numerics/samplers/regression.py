@@ -6,8 +6,8 @@ fitted ``ŵ`` is ``E_{x,ε}(xᵀŵ − y)² − σ² = (ŵ − w₀)ᵀ Σ (ŵ �
 
 The samplers simulate the fits as the lecture describes them — draw the design, label it,
 solve the normal equations — and never use the error decomposition being checked.  They are
-vectorised over samples: one matrix product forms the augmented designs ``[X | Y]`` of a whole
-sub-chunk (column-major), batched dot products their Gram matrices, and a Cholesky solve runs
+vectorised over samples: one matrix product (none when ``Σ = I``) forms the augmented designs
+``[X | Y]`` of a whole sub-chunk (column-major), batched dot products their Gram matrices, and a Cholesky solve runs
 entry by entry over the stack (:func:`_cholesky_solve`), in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS`
 design entries so memory stays bounded whatever ``size`` the statistics layer asks for.
 
@@ -26,7 +26,7 @@ import numpy as np
 SUBCHUNK_ELEMENTS = 1 << 18  # 2 MiB of design per sub-chunk
 # rows × inner × outer size of one matrix product call: OpenBLAS runs larger products on all
 # cores, which on a shared machine (or next to the process pool's other worker) is many times
-# slower than one thread, so the design transform is applied in row blocks below this size
+# slower than one thread, so the design transform is applied in blocks below this size
 GEMM_ENTRIES = 1 << 17
 
 __all__ = ["ols_test_error", "ols_parameter_error", "collapse_chain_error", "random_spd",
@@ -168,8 +168,9 @@ def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, cho
     (``w = w₀`` when ``w_prev`` is None, else per-sample ``w_prev[:, s]``); returns ``(d, m)``.
 
     One draw of ``(z, e) ~ N(0, I_{d+1})`` per row and one matrix product give the augmented
-    design ``[X | Y]`` row by row: ``x = Lz`` (``LLᵀ = Σ``) and ``y = xᵀw₀ + σe``, i.e. the
-    row ``Mᵀ(z, e)`` with ``M = [[Lᵀ, Lᵀw₀], [0, σ]]`` (a relabelling chain with per-sample
+    design ``[X | Y]`` row by row: ``x = Lz`` (``LLᵀ = Σ``) and ``y = xᵀw₀ + σe``, i.e.
+    ``(x, y) = M (z, e)`` with ``M = [[L, 0], [w₀ᵀL, σ]]`` (with ``Σ = I`` the draws are the
+    inputs and ``y`` is formed coordinate by coordinate; a relabelling chain with per-sample
     ``w`` adds ``xᵀw`` after the product instead).  The design is stored column-major
     (``(d + 1, m, rows)``: each input coordinate and the labels contiguous), then ``AᵀA`` per
     sample (``XᵀX``, ``XᵀY``, :func:`_gram_entries`) and the normal equations (3.0.11) by
@@ -183,7 +184,7 @@ def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, cho
             for j in range(d):
                 a[d] += w0[j] * a[j]
     else:
-        mix = np.zeros((d + 1, d + 1))  # Mᵀ: rows of the augmented design are Mᵀ (z, e)
+        mix = np.zeros((d + 1, d + 1))  # M: each row of the augmented design is M (z, e)
         mix[:d, :d] = chol
         mix[d, d] = sigma
         if w_prev is None:
