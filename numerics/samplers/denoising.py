@@ -155,19 +155,19 @@ def _two_component_score(y: np.ndarray, w: np.ndarray, m: np.ndarray, v: np.ndar
 
 
 def _tanh(h: np.ndarray) -> np.ndarray:
-    """``tanh(h)`` in place, from one exponential: ``tanh|h| = (1 - e^{-2|h|})/(1 + e^{-2|h|})``
-    with the sign of ``h`` restored (``e^{-2|h|} <= 1``: no overflow).
+    """``tanh(h)`` in place, from one exponential: ``tanh h = 2/(1 + e^{-2h}) - 1``
+    (``e^{-2h} = inf`` for ``h < -354`` gives exactly ``-1``).
 
     numpy's vectorised ``exp`` is several times faster than its ``tanh`` on common CPUs; the
     result differs from ``np.tanh`` by a few units in the last place of 1 (absolute).
     """
-    t = np.abs(h, out=np.empty_like(h))  # arrays also for 0-d h
-    t *= -2.0
-    np.exp(t, out=t)
-    num = np.subtract(1.0, t, out=np.empty_like(h))
-    t += 1.0
-    num /= t
-    return np.copysign(num, h, out=h)
+    np.multiply(h, -2.0, out=h)
+    with np.errstate(over="ignore"):
+        np.exp(h, out=h)
+    h += 1.0
+    np.divide(2.0, h, out=h)
+    h -= 1.0
+    return h
 
 
 def noisy_mixture_score(y: np.ndarray, sigma: float, weights: Sequence[float],
