@@ -108,6 +108,22 @@ def test_crosstalk_moments(N, K) -> None:
     assert abs(R.var(ddof=1) - var) <= Z * se_var, (R.var(ddof=1), var)
 
 
+@pytest.mark.parametrize("N, K", [(7, 3), (50, 5), (40, 20)])  # einsum and matmul paths
+def test_pattern_major_fields_match_the_loop(N, K) -> None:
+    """The samplers' pattern-major fields (``xk[b, μ, i] = ξ_i^μ``) are the Hebbian local
+    fields, and the per-network sums the energy and aligned-field samplers return are the
+    sums of ``ξ_i^1 φ_i(ξ^1)`` over neurons."""
+    xk = H._spins(_rng("pm", str(N), str(K)), 3 * N * K).reshape(3, K, N)
+    xi1 = xk[:, 0, :]
+    h = H._pattern_major_fields(xk, xi1)
+    aligned = H._aligned_sum(xk)
+    for b in range(3):
+        phi = _fields_by_loop(xk[b].T, xi1[b])
+        np.testing.assert_allclose(h[b].astype(np.float64) / N, phi, rtol=0, atol=1e-12)
+        assert aligned[b] == pytest.approx(float(np.dot(xi1[b], phi)) * N, abs=1e-9)
+    np.testing.assert_array_equal(-aligned / (2 * N), H.hebbian_energy(xk.transpose(0, 2, 1), xi1))
+
+
 def test_mean_square_and_aligned_field() -> None:
     N, K, n = 60, 12, 20_000
     ms = H.crosstalk_mean_square(_rng("ms"), n, N, K)

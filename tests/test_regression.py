@@ -37,6 +37,23 @@ def test_ols_fit_matches_lstsq(m, T, d):
         np.testing.assert_allclose(got[j], ref, rtol=1e-9, atol=1e-11)
 
 
+@pytest.mark.parametrize("d", [1, 2, 5, 6])
+def test_vectorised_cholesky_solve_matches_lapack(d):
+    """The samplers' stacked normal-equation solve agrees with ``np.linalg.solve``; a stack
+    entry that is not positive definite falls back to LU instead of returning garbage."""
+    rng = np.random.default_rng(40 + d)
+    A = rng.standard_normal((64, d + 12, d + 1))
+    gram = np.matmul(A.transpose(0, 2, 1), A)
+    gram[3, :d, :d] = -np.eye(d)  # invertible but indefinite: Cholesky fails, LU does not
+    got = rg._cholesky_solve(np.tril(gram).transpose(1, 2, 0))  # entry-major, lower triangle
+    ref = np.linalg.solve(gram[:, :d, :d], gram[:, :d, d:])[..., 0].T
+    assert got.shape == (d, 64)
+    np.testing.assert_allclose(got, ref, rtol=1e-10, atol=1e-12)
+    columns = np.ascontiguousarray(A.transpose(2, 0, 1))  # (d + 1, m, T)
+    np.testing.assert_allclose(np.tril(rg._gram_entries(columns).transpose(2, 0, 1)),
+                               np.tril(np.matmul(A.transpose(0, 2, 1), A)), rtol=1e-12, atol=1e-12)
+
+
 def test_ols_fit_recovers_noiseless_teacher():
     rng = np.random.default_rng(7)
     X = rng.standard_normal((5, 9, 3))

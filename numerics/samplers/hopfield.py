@@ -16,6 +16,8 @@ The Monte Carlo samplers simulate whole networks — draw the patterns, form all
 with the Hebbian couplings, update — and never use the reduced sum of ``±1`` variables the
 derivation arrives at, so they check it independently.  Each returns one i.i.d. value per
 simulated network, looping over blocks of at most ``BLOCK_SPINS`` spins (bounded memory).
+Internally most lay a block out pattern-major, ``(batch, K, N)``, so that the overlaps and the
+fields are batched products over contiguous patterns (the same i.i.d. spins, named differently).
 
 >>> import numpy as np
 >>> rng = np.random.default_rng(1)
@@ -79,6 +81,13 @@ def _temperature(T) -> float:
 _BYTE_SPINS = np.unpackbits(np.arange(256, dtype=np.uint8)[:, None], axis=1).astype(np.float32) * 2 - 1
 
 
+def _spins(rng: np.random.Generator, count: int) -> np.ndarray:
+    """``count`` i.i.d. uniform ``±1`` spins (float32): the bits of ``⌈count/8⌉`` uniform random
+    bytes, mapped by a 256-row lookup table."""
+    random_bytes = rng.integers(0, 256, size=-(-count // 8), dtype=np.uint8)
+    return np.take(_BYTE_SPINS, random_bytes, axis=0).reshape(-1)[:count]
+
+
 def random_patterns(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
     """``size`` independent sets of ``K`` uniform ``±1`` patterns of ``N`` spins, shape ``(size, N, K)``.
 
@@ -86,10 +95,7 @@ def random_patterns(rng: np.random.Generator, size: int, N: int, K: int) -> np.n
     a 256-row lookup table.
     """
     N, K, size = _network(N, K, size)
-    count = size * N * K
-    random_bytes = rng.integers(0, 256, size=-(-count // 8), dtype=np.uint8)
-    spins = np.take(_BYTE_SPINS, random_bytes, axis=0).reshape(-1)[:count]
-    return spins.reshape(size, N, K)
+    return _spins(rng, size * N * K).reshape(size, N, K)
 
 
 def hebbian_couplings(patterns: np.ndarray) -> np.ndarray:
@@ -207,6 +213,44 @@ def glauber_update(rng: np.random.Generator, patterns: np.ndarray, sigma: np.nda
 
 # ---------------------------------------------------------------- Monte Carlo samplers
 
+def _pattern_major_fields(patterns: np.ndarray, sigma: np.ndarray,
+                          self_coupling: bool = False) -> np.ndarray:
+    """``N φ_i = Σ_μ ξ_i^μ (ξ^μ·σ) - K σ_i`` (exact integers, as :func:`scaled_fields`) for
+    pattern-major ``patterns[b, μ, i] = ξ_i^μ`` of shape ``(batch, K, N)``, ``sigma`` ``(batch, N)``.
+
+    With each pattern contiguous, the overlaps and the fields are one batched product each:
+    ``einsum`` for small networks, stacked ``matmul`` (a BLAS call per network) once a network
+    has enough spins to pay for the call.  ``self_coupling=True`` leaves the diagonal term
+    ``N J_ii σ_i = K σ_i`` in (the caller removes it).
+    """
+    K, N = patterns.shape[-2:]
+    if N * K < 512:
+        overlaps = np.einsum("bkn,bn->bk", patterns, sigma)      # ξ^μ·σ
+        h = np.einsum("bk,bkn->bn", overlaps, patterns)          # Σ_μ ξ_i^μ (ξ^μ·σ)
+    else:
+        overlaps = np.matmul(patterns, sigma[:, :, None])        # (b, K, 1)
+        h = np.matmul(overlaps.transpose(0, 2, 1), patterns)[:, 0, :]
+    if not self_coupling:
+        h -= K * sigma
+    return h
+
+
+def _aligned_sum(xk: np.ndarray) -> np.ndarray:
+    """``Σ_i ξ_i^1 N φ_i(ξ^1)`` per network (float64, exact integers) for pattern-major ``xk``.
+
+    Every neuron's field ``Σ_j N J_ij ξ_j^1`` is formed with the diagonal ``N J_ii = K`` in;
+    removing it from each neuron removes ``Σ_i ξ_i^1 K ξ_i^1 = K N`` from the sum (J_ii = 0).
+    The sum over neurons runs in float32 while it is exactly representable
+    (``|Σ| ≤ N·NK < 2^24``), otherwise in float64.
+    """
+    K, N = xk.shape[-2:]
+    xi1 = xk[:, 0, :]
+    h = _pattern_major_fields(xk, xi1, self_coupling=True)
+    exact = N * N * K < 1 << 24
+    total = np.einsum("bn,bn->b", xi1, h, dtype=None if exact else np.float64)
+    return total.astype(np.float64) - K * N
+
+
 def _blocks(size: int, N: int, K: int) -> list[int]:
     """Split ``size`` networks into blocks of at most ``BLOCK_SPINS`` spins (at least 1 network)."""
     per = max(1, BLOCK_SPINS // (N * K))
@@ -214,12 +258,21 @@ def _blocks(size: int, N: int, K: int) -> list[int]:
 
 
 def _per_network(rng: np.random.Generator, size, N, K,
-                 statistic: Callable[[np.random.Generator, np.ndarray], np.ndarray]) -> np.ndarray:
+                 statistic: Callable[[np.random.Generator, np.ndarray], np.ndarray],
+                 pattern_major: bool = False) -> np.ndarray:
+    """One ``statistic`` value per network, networks drawn block by block.
+
+    ``statistic`` gets patterns of shape ``(b, N, K)`` (as :func:`random_patterns`), or
+    ``(b, K, N)`` with ``pattern_major`` (pattern ``μ`` of network ``b`` is ``[b, μ]``): the
+    same i.i.d. uniform spins, laid out so that each pattern is contiguous.
+    """
     N, K, size = _network(N, K, size)
     out = np.empty(size, dtype=np.float64)
     start = 0
     for b in _blocks(size, N, K):
-        out[start:start + b] = statistic(rng, random_patterns(rng, b, N, K))
+        spins = _spins(rng, b * N * K)
+        patterns = spins.reshape(b, K, N) if pattern_major else spins.reshape(b, N, K)
+        out[start:start + b] = statistic(rng, patterns)
         start += b
     return out
 
@@ -246,20 +299,28 @@ def crosstalk_mean_square(rng: np.random.Generator, size: int, N: int, K: int) -
 
     Its expectation is ``E[R_i²] = Var R_i`` since ``E R_i = 0``.
     """
-    return _per_network(rng, size, N, K, lambda g, xi: np.mean(crosstalk(xi) ** 2, axis=1))
+    def stat(g: np.random.Generator, xk: np.ndarray) -> np.ndarray:
+        xi1 = xk[:, 0, :]  # N R_i = ξ_i^1 N φ_i(ξ^1) - (N-1): exact integers
+        r = xi1 * _pattern_major_fields(xk, xi1)
+        r -= N - 1
+        return np.einsum("bn,bn->b", r, r, dtype=np.float64) / (N * N * N)
+    return _per_network(rng, size, N, K, stat, pattern_major=True)
 
 
 def aligned_field_mean(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
     """Per-network average over neurons of ``ξ_i^1 φ_i(ξ^1)`` (left side of 1.3.4)."""
-    def stat(g: np.random.Generator, xi: np.ndarray) -> np.ndarray:
-        xi1 = xi[:, :, 0]  # Σ_i ξ_i^1 N φ_i(ξ^1) in float64 (exact integers), over N²
-        return np.einsum("bn,bn->b", xi1, scaled_fields(xi, xi1), dtype=np.float64) / xi.shape[1] ** 2
-    return _per_network(rng, size, N, K, stat)
+    # Σ_i ξ_i^1 N φ_i(ξ^1) in float64 (exact integers), over N²
+    return _per_network(rng, size, N, K, lambda g, xk: _aligned_sum(xk) / (N * N),
+                        pattern_major=True)
 
 
 def pattern_energy(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
-    """The energy ``H(ξ^1)`` of a stored pattern (1.3.6, Hebb couplings, no field), one per network."""
-    return _per_network(rng, size, N, K, lambda g, xi: hebbian_energy(xi, xi[:, :, 0]))
+    """The energy ``H(ξ^1)`` of a stored pattern (1.3.6, Hebb couplings, no field), one per network.
+
+    ``H(σ) = -½ Σ_i σ_i φ_i(σ)`` at ``σ = ξ^1``, from every neuron's local field.
+    """
+    return _per_network(rng, size, N, K, lambda g, xk: _aligned_sum(xk) / (-2.0 * N),
+                        pattern_major=True)
 
 
 def one_step_error_fraction(rng: np.random.Generator, size: int, N: int, K: int) -> np.ndarray:
@@ -268,11 +329,11 @@ def one_step_error_fraction(rng: np.random.Generator, size: int, N: int, K: int)
     Start each network in ``σ = ξ^1``, update all neurons with :func:`sgn_update` (ties: fair
     coin) and return, per network, the fraction of neurons with ``σ_i ≠ ξ_i^1``.
     """
-    def stat(g: np.random.Generator, xi: np.ndarray) -> np.ndarray:
-        xi1 = xi[:, :, 0]
-        new = sgn_update(g, scaled_fields(xi, xi1))  # sgn(N φ) = sgn(φ)
-        return np.mean(new != xi1, axis=1)
-    return _per_network(rng, size, N, K, stat)
+    def stat(g: np.random.Generator, xk: np.ndarray) -> np.ndarray:
+        xi1 = xk[:, 0, :]
+        new = sgn_update(g, _pattern_major_fields(xk, xi1))  # sgn(N φ) = sgn(φ)
+        return np.count_nonzero(new != xi1, axis=1) / N
+    return _per_network(rng, size, N, K, stat, pattern_major=True)
 
 
 def glauber_error_fraction(rng: np.random.Generator, size: int, N: int, K: int,

@@ -6,9 +6,10 @@ fitted ``ŵ`` is ``E_{x,ε}(xᵀŵ − y)² − σ² = (ŵ − w₀)ᵀ Σ (ŵ �
 
 The samplers simulate the fits as the lecture describes them — draw the design, label it,
 solve the normal equations — and never use the error decomposition being checked.  They are
-vectorised over samples with batched ``np.linalg.solve`` on stacks of ``(m, d, d)`` Gram
-matrices, in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS` design entries so memory stays
-bounded whatever ``size`` the statistics layer asks for.
+vectorised over samples: one matrix product (none when ``Σ = I``) forms the augmented designs
+``[X | Y]`` of a whole sub-chunk (column-major), batched dot products their Gram matrices, and a Cholesky solve runs
+entry by entry over the stack (:func:`_cholesky_solve`), in sub-chunks of at most :data:`SUBCHUNK_ELEMENTS`
+design entries so memory stays bounded whatever ``size`` the statistics layer asks for.
 
 Validity: ``E tr((XᵀX)⁻¹)`` (inverse-Wishart mean) is finite only for ``T > d + 1``; the
 samplers refuse smaller designs with a ``ValueError`` naming ``T``, ``d`` and the condition.
@@ -22,7 +23,11 @@ from typing import Sequence
 import numpy as np
 
 # at most this many design entries (samples × rows × d) are held at once
-SUBCHUNK_ELEMENTS = 1 << 20
+SUBCHUNK_ELEMENTS = 1 << 18  # 2 MiB of design per sub-chunk
+# rows × inner × outer size of one matrix product call: OpenBLAS runs larger products on all
+# cores, which on a shared machine (or next to the process pool's other worker) is many times
+# slower than one thread, so the design transform is applied in blocks below this size
+GEMM_ENTRIES = 1 << 17
 
 __all__ = ["ols_test_error", "ols_parameter_error", "collapse_chain_error", "random_spd",
            "ols_fit", "memory_test_error", "inverse_cdf_table", "ground_truth"]
@@ -91,25 +96,115 @@ def ols_fit(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return np.linalg.solve(gram, moment)[..., 0]
 
 
-def _design(rng: np.random.Generator, m: int, rows: int, d: int, chol) -> np.ndarray:
-    """``m`` designs of ``rows`` i.i.d. inputs ``x ~ N(0, Σ)`` (rows of ``X``)."""
-    Z = rng.standard_normal((m, rows, d))
-    return Z if chol is None else np.matmul(Z, chol.T)
+def _gram_entries(columns: np.ndarray) -> np.ndarray:
+    """Per-sample ``AᵀA`` of column-major augmented designs ``columns[i, s, t]`` (coordinate
+    ``i`` of row ``t`` of sample ``s``), entry-major: ``(d + 1, d + 1, m)``, lower triangle
+    filled (``g[i, j]`` for ``i >= j``).
+
+    One batched dot product per entry over the whole stack (``einsum``): a stacked ``matmul``
+    makes one BLAS call per sample, whose fixed cost dominates a ``(d + 1) × T`` product.
+    """
+    k, m = columns.shape[:2]
+    g = np.empty((k, k, m))
+    for i in range(k):
+        for j in range(i + 1):
+            np.einsum("st,st->s", columns[i], columns[j], out=g[i, j])
+    return g
 
 
-def _relabel_and_fit(rng, w_prev: np.ndarray, rows: int, d: int, sigma: float, chol) -> np.ndarray:
-    """One fit: fresh inputs labelled by ``w_prev`` plus fresh noise, ``Y = X w_prev + E``."""
-    m = w_prev.shape[0]
-    X = _design(rng, m, rows, d, chol)
-    Y = np.matmul(X, w_prev[..., None])[..., 0] + sigma * rng.standard_normal((m, rows))
-    return ols_fit(X, Y)
+def _cholesky_solve(g: np.ndarray) -> np.ndarray:
+    """Solve the normal equations of a stack of augmented Gram matrices, vectorised over the stack.
+
+    ``g`` is entry-major ``(d + 1, d + 1, m)`` with the lower triangle of ``AᵀA`` for the
+    augmented designs ``A = [X | Y]`` (:func:`_gram_entries`): ``g[:d, :d]`` holds ``XᵀX`` and
+    ``g[d, :d]`` holds ``XᵀY``.  Returns ``ŵ = (XᵀX)⁻¹XᵀY`` as a ``(d, m)`` array: a Cholesky
+    factorisation ``XᵀX = LLᵀ`` and two triangular solves, one numpy operation per matrix entry
+    over the whole stack (instead of one LAPACK call per sample).  Samples whose Gram matrix is
+    not numerically positive definite are solved again by :func:`numpy.linalg.solve` (LU with
+    pivoting).
+    """
+    d, m = g.shape[0] - 1, g.shape[2]
+    low = np.empty((d, d, m))
+    inv = np.empty((d, m))  # 1 / L_jj
+    ok = np.ones(m, dtype=bool)
+    for j in range(d):
+        pivot = g[j, j].copy()
+        for k in range(j):
+            pivot -= low[j, k] * low[j, k]
+        good = pivot > 0
+        if not good.all():  # not positive definite in floating point: re-solved below
+            ok &= good
+            pivot[~good] = 1.0
+        np.sqrt(pivot, out=pivot)
+        np.divide(1.0, pivot, out=inv[j])
+        for i in range(j + 1, d):
+            col = low[i, j]
+            np.copyto(col, g[i, j])
+            for k in range(j):
+                col -= low[i, k] * low[j, k]
+            col *= inv[j]
+    w = np.empty((d, m))
+    for i in range(d):  # forward: L z = XᵀY (z stored in w)
+        np.copyto(w[i], g[d, i])
+        for k in range(i):
+            w[i] -= low[i, k] * w[k]
+        w[i] *= inv[i]
+    for i in reversed(range(d)):  # backward: Lᵀ ŵ = z
+        for k in range(i + 1, d):
+            w[i] -= low[k, i] * w[k]
+        w[i] *= inv[i]
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        lower = np.tril(g[:d, :d, bad].transpose(2, 0, 1))
+        gram = lower + np.tril(lower, -1).transpose(0, 2, 1)  # the full symmetric XᵀX
+        rhs = g[d, :d][:, bad].T[..., None]  # XᵀY, (bad, d, 1)
+        w[:, bad] = np.linalg.solve(gram, rhs)[..., 0].T
+    return w
+
+
+def _fits(rng: np.random.Generator, m: int, rows: int, d: int, sigma: float, chol,
+          w_prev: np.ndarray | None, w0: np.ndarray) -> np.ndarray:
+    """``m`` OLS fits, each on ``rows`` fresh inputs ``x ~ N(0, Σ)`` labelled ``y = xᵀw + ε``
+    (``w = w₀`` when ``w_prev`` is None, else per-sample ``w_prev[:, s]``); returns ``(d, m)``.
+
+    One draw of ``(z, e) ~ N(0, I_{d+1})`` per row and one matrix product give the augmented
+    design ``[X | Y]`` row by row: ``x = Lz`` (``LLᵀ = Σ``) and ``y = xᵀw₀ + σe``, i.e.
+    ``(x, y) = M (z, e)`` with ``M = [[L, 0], [w₀ᵀL, σ]]`` (with ``Σ = I`` the draws are the
+    inputs and ``y`` is formed coordinate by coordinate; a relabelling chain with per-sample
+    ``w`` adds ``xᵀw`` after the product instead).  The design is stored column-major
+    (``(d + 1, m, rows)``: each input coordinate and the labels contiguous), then ``AᵀA`` per
+    sample (``XᵀX``, ``XᵀY``, :func:`_gram_entries`) and the normal equations (3.0.11) by
+    :func:`_cholesky_solve`.
+    """
+    noise = rng.standard_normal((d + 1, m * rows))
+    if chol is None:  # Σ = I: x = z as drawn, y = xᵀw₀ + σe coordinate by coordinate
+        a = noise
+        a[d] *= sigma
+        if w_prev is None:
+            for j in range(d):
+                a[d] += w0[j] * a[j]
+    else:
+        mix = np.zeros((d + 1, d + 1))  # M: each row of the augmented design is M (z, e)
+        mix[:d, :d] = chol
+        mix[d, d] = sigma
+        if w_prev is None:
+            mix[d, :d] = w0 @ chol  # y = xᵀw₀ + σe with x = Lz
+        a = np.empty_like(noise)
+        step = max(1, GEMM_ENTRIES // (d + 1) ** 2)
+        for start in range(0, m * rows, step):  # column blocks: single-threaded BLAS
+            np.matmul(mix, noise[:, start:start + step], out=a[:, start:start + step])
+    columns = a.reshape(d + 1, m, rows)
+    if w_prev is not None:  # y = xᵀw + σe with this sample's w
+        for j in range(d):
+            columns[d] += columns[j] * w_prev[j][:, None]
+    return _cholesky_solve(_gram_entries(columns))  # [X|Y]ᵀ[X|Y] per sample, then (3.0.11)
 
 
 def _weighted_sq(delta: np.ndarray, S: np.ndarray | None) -> np.ndarray:
-    """Per-sample ``δᵀ Σ δ`` (``δᵀδ`` when ``S`` is None)."""
+    """Per-sample ``δᵀ Σ δ`` (``δᵀδ`` when ``S`` is None) for ``delta`` of shape ``(d, m)``."""
     if S is None:
-        return np.einsum("mi,mi->m", delta, delta)
-    return np.einsum("mi,ij,mj->m", delta, S, delta)
+        return np.einsum("im,im->m", delta, delta)
+    return np.einsum("im,im->m", S @ delta, delta)
 
 
 def _chunks(size: int, per_sample: int):
@@ -125,10 +220,11 @@ def _chain(rng, size: int, d: int, sizes: Sequence[int], sigma: float, Sigma, we
     w0 = ground_truth(d)
     out = np.empty(size)
     for a, b in _chunks(size, d * max(sizes)):
-        w = np.broadcast_to(w0, (b - a, d))
+        w = None
         for rows in sizes:
-            w = _relabel_and_fit(rng, w, rows, d, sigma, chol)
-        out[a:b] = _weighted_sq(w - w0, S if weighted else None)
+            w = _fits(rng, b - a, rows, d, sigma, chol, w, w0)
+        w -= w0[:, None]
+        out[a:b] = _weighted_sq(w, S if weighted else None)
     return out
 
 
