@@ -11,7 +11,7 @@ Prints
 (b) for every registered claim, at its first parameter case and ``min(max_samples, 100000)``
     samples (repeated until it has run 0.25 s): samples per second through ``estimate`` (sampler + streaming
     statistics), the random variates the sampler drew per second, and that rate divided by the
-    raw fill rate measured in bursts right before each repetition (so a loaded machine slows
+    raw fill rate measured in bursts right before and after each repetition (so a loaded machine slows
     both alike).
 
 What is counted as a variate: every element of every array (or scalar) returned by a method of
@@ -137,7 +137,7 @@ def claim_rates(samples: int | None, only: str | None) -> list[dict]:
                                    "n": n}
             try:
                 # repeat short claims until MIN_CLAIM_SECONDS so millisecond timings are not noise;
-                # the raw fill rate is measured right before each repetition (same machine load)
+                # the raw fill rate is measured right before and after each repetition (same load)
                 reps, seconds, raw_seconds, raw_count = 0, 0.0, 0.0, 0
                 while seconds < MIN_CLAIM_SECONDS and reps < MAX_CLAIM_REPEATS:
                     raw_start = time.perf_counter()
@@ -147,6 +147,9 @@ def claim_rates(samples: int | None, only: str | None) -> list[dict]:
                     estimate(lambda g, size: claim.sampler(g, size, **params), claim.statistic, n,
                              counter)
                     seconds += time.perf_counter() - start
+                    raw_start = time.perf_counter()  # and right after it: a load change in
+                    raw_count += _raw_burst(raw_rng, buf, PAIRED_RAW_SECONDS)  # between is shared
+                    raw_seconds += time.perf_counter() - raw_start
                     reps += 1
                 raw = raw_count / raw_seconds
             except Exception as exc:  # noqa: BLE001 - reported in the table, not fatal
