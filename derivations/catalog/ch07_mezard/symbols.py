@@ -28,6 +28,7 @@ def normal_pdf(u, mean, var):
     return sp.exp(-(u - mean) ** 2 / (2 * var)) / sp.sqrt(2 * sp.pi * var)
 
 
-def ou_kernel(x=X, a=A, t=T, var=DELTA):
-    """The forward transition density N(x; a e^{-t}, Δ_t) of 7.3.2, one coordinate."""
-    return normal_pdf(x, a * sp.exp(-t), var)
+def ou_kernel(x=X, a=A, t=T, var=None):
+    """The forward transition density N(x; a e^{-t}, Δ_t) of 7.3.2, one coordinate (``var``:
+    Δ_t = 1 - e^{-2t} at the given ``t`` unless given)."""
+    return normal_pdf(x, a * sp.exp(-t), 1 - sp.exp(-2 * t) if var is None else var)
