@@ -40,13 +40,12 @@ _STEPS = (
                               "N φ). The display's expectation and double integral over an "
                               "undefined φ_θ are typed here for Gaussian data and a linear φ_θ"),
          id="cross_term"),
-    Step(E(sp.expand((_target - _score) * (2 * _phi - _score - _target)), evaluate=False),
+    Step(E(sp.expand(_x ** 2), evaluate=False) / _gamma ** 2 - E(_zr ** 2, evaluate=False) / DELTA_T,
          1 / _gamma - 1 / DELTA_T,
-         "7.3.16 → 7.3.18: |φ - ∇ log p_t|² and |φ + (x - a e^{-t})/Δ_t|² have the same cross "
-         "term (7.3.17) and the same |φ|², so the two losses differ by a constant independent of "
-         "θ = (w, b): |φ - s|² - |φ - s'|² = (s' - s)(2φ - s - s') with s = ∇ log p_t, s' = "
-         "-(x - a e^{-t})/Δ_t, whose expectation is E|∇ log p_t|² - E|z|²/Δ_t = 1/Γ_t - 1/Δ_t",
-         "7.3.18",
+         "7.3.16 → 7.3.18: |φ - ∇ log p_t|² - |φ + (x - a e^{-t})/Δ_t|² = |∇ log p_t|² - "
+         "|(x - a e^{-t})/Δ_t|² - 2φ·(∇ log p_t + (x - a e^{-t})/Δ_t), and the last term has "
+         "expectation 0 (step cross_term): the two losses differ by E|∇ log p_t|² - E z²/Δ_t = "
+         "E x²/Γ_t² - E z²/Δ_t = 1/Γ_t - 1/Δ_t, a constant independent of θ = (w, b)", "7.3.18",
          id="denoising_equivalence"),
 )
 
