@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ..checks import count
+from . import sde
 from .sde import _check
 
 
@@ -62,3 +63,48 @@ def noised_gaussian_rel_bias(s: float, t: float, steps: int, **_: object) -> tup
     gamma = -math.expm1(-2.0 * float(t)) + math.exp(-2.0 * float(t)) * float(s) ** 2
     b = (float(s) ** 2 * damp + noise) / gamma - 1.0
     return b - 1e-12, b + 1e-12
+
+
+# ------------------------------------------------- the forward chain in Mézard's parameters
+_SQRT2 = math.sqrt(2.0)
+
+
+def forward_mean_sample(rng: np.random.Generator, size: int, a: float, t: float, steps: int,
+                        **_: object) -> np.ndarray:
+    """Rows ``(x(t), W_t)``: the Euler–Maruyama chain of ẋ = -x + η (dx = -x dt + √2 dW) from
+    the datum ``a``, with the Brownian endpoint as control variate (mean 0)."""
+    return sde.ou_em_mean_sample(rng, size, a, 1.0, _SQRT2, t, steps)
+
+
+def forward_square_sample(rng: np.random.Generator, size: int, t: float, steps: int,
+                          **_: object) -> np.ndarray:
+    """Rows ``((x(t) - x̄(t))², control)``: the chain's deviation from its noiseless run, whose
+    mean is the variance of x(t) (see :func:`numerics.samplers.sde.ou_em_square_sample`)."""
+    return sde.ou_em_square_sample(rng, size, 1.0, _SQRT2, t, steps)
+
+
+def forward_mean_rel_bias(t: float, steps: int, **_: object) -> tuple[float, float]:
+    """Step bias of :func:`forward_mean_sample` (κ = 1)."""
+    return sde.ou_em_mean_rel_bias(1.0, t, steps)
+
+
+def forward_variance_rel_bias(t: float, steps: int, **_: object) -> tuple[float, float]:
+    """Step bias of :func:`forward_square_sample` against Δ_t (κ = 1)."""
+    return sde.ou_em_variance_rel_bias(1.0, t, steps)
+
+
+def forward_stationary_rel_bias(t: float, steps: int, **_: object) -> tuple[float, float]:
+    """Step and finite-time bias of :func:`forward_square_sample` against the stationary 1."""
+    return sde.ou_em_stationary_rel_bias(1.0, t, steps)
+
+
+def schedule_square_sample(rng: np.random.Generator, size: int, kappa: float, g: float, t: float,
+                           steps: int, **_: object) -> np.ndarray:
+    """The chain of ẋ = -κx + g η (⟨gη gη⟩ = 2g²δ, i.e. dx = -κx dt + √2 g dW): rows as in
+    :func:`forward_square_sample`."""
+    return sde.ou_em_square_sample(rng, size, kappa, _SQRT2 * float(g), t, steps)
+
+
+def schedule_variance_rel_bias(kappa: float, t: float, steps: int, **_: object) -> tuple[float, float]:
+    """Step bias of :func:`schedule_square_sample` against s²σ² (constant f = -κ, g)."""
+    return sde.ou_em_variance_rel_bias(kappa, t, steps)

@@ -54,6 +54,7 @@ DERIVATION = Derivation(
     equations=("7.3.22", "7.3.23", "7.3.24"),
     definitions=("7.3.23",),
     steps=_STEPS,
+    known_failures={"declares_claims": "no simulation yet: the empirical score is a closed form of the data; a simulation would sample the noised empirical measure and estimate E[∇ log p] = 0"},
     notation=CHAPTER.merge(Notation(
         {r"\Delta_t": DELTA_T, r"\Delta": DELTA_T, "n": sp.Integer(_n), r"\mu": _mu,
          r"a^\mu": _AMU},

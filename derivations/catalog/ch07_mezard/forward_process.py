@@ -2,12 +2,10 @@
 7.2.11, 7.3.1), its Itô discretisation and its Gaussian law x(t) = a e^{-t} + √Δ_t z."""
 from __future__ import annotations
 
-import math
-
 import sympy as sp
 from hypothesis import strategies as st
 
-from numerics.samplers import sde
+from numerics.samplers import diffusion
 
 from ...latex import Notation
 from ...model import Claim, Derivation, Quote, Step
@@ -59,37 +57,29 @@ _STEPS = (
 # lecture's own Itô discretisation — never the Gaussian law 7.2.11 concludes
 _finite = dict(allow_nan=False, allow_infinity=False)
 _EM_STEPS = 50
-_SQRT2 = math.sqrt(2.0)
 _EM = "Euler–Maruyama of dx = −x dt + √2 dW (7.2.4: δx = −x δt + √(2δt) z) from a, h = t/50"
 _EM_NOTE = ("Euler–Maruyama step bias as a signed relative interval from the chain's geometric "
             "sums (numerics.sde.ou_em_*_rel_bias at κ = 1)")
+_SQUARE_NOTE = "control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"
+_times = st.floats(0.05, 2.0, **_finite)
 
-
-def _cases(with_a: bool):
-    fields = {"kappa": st.just(1.0), "sigma": st.just(_SQRT2), "t": st.floats(0.05, 2.0, **_finite),
-              "steps": st.just(_EM_STEPS)}
-    if with_a:
-        fields["x0"] = st.one_of(st.floats(-3.0, -1.0, **_finite), st.floats(1.0, 3.0, **_finite))
-    return st.fixed_dictionaries(fields)
-
-
-_CLAIMS = (
-    Claim("forward_mean_euler_maruyama", "mean", _mean.subs(A, sp.Symbol("x0", real=True)),
-          sde.ou_em_mean_sample,
-          ({"x0": 1.5, "kappa": 1.0, "sigma": _SQRT2, "t": 0.6, "steps": _EM_STEPS},
-           {"x0": -2.0, "kappa": 1.0, "sigma": _SQRT2, "t": 1.2, "steps": _EM_STEPS}),
-          _cases(True), equation="7.2.11",
-          simulates=_EM + "; the sample is x(t) (x0 is the datum a)",
-          rel_bias=sde.ou_em_mean_rel_bias, bias_note=_EM_NOTE,
+CLAIMS = (
+    Claim("forward_mean_euler_maruyama", "mean", _mean, diffusion.forward_mean_sample,
+          ({"a": 1.5, "t": 0.6, "steps": _EM_STEPS}, {"a": -2.0, "t": 1.2, "steps": _EM_STEPS}),
+          st.fixed_dictionaries({"a": st.one_of(st.floats(-3.0, -1.0, **_finite),
+                                                st.floats(1.0, 3.0, **_finite)),
+                                 "t": _times, "steps": st.just(_EM_STEPS)}),
+          equation="7.2.11", simulates=_EM + "; the sample is x(t)",
+          rel_bias=diffusion.forward_mean_rel_bias, bias_note=_EM_NOTE,
           control_note="control: the Brownian endpoint W_t (known mean 0)"),
-    Claim("forward_variance_euler_maruyama", "mean", DELTA, sde.ou_em_square_sample,
-          ({"kappa": 1.0, "sigma": _SQRT2, "t": 0.3, "steps": _EM_STEPS},
-           {"kappa": 1.0, "sigma": _SQRT2, "t": 1.5, "steps": _EM_STEPS}),
-          _cases(False), equation="7.2.11",
+    Claim("forward_variance_euler_maruyama", "mean", DELTA, diffusion.forward_square_sample,
+          ({"t": 0.3, "steps": _EM_STEPS}, {"t": 1.5, "steps": _EM_STEPS}),
+          st.fixed_dictionaries({"t": _times, "steps": st.just(_EM_STEPS)}),
+          equation="7.2.11",
           simulates=_EM + "; the sample is (x(t) − x̄(t))², x̄ the chain's noiseless run "
                           "(E (x − x̄)² = Var x(t))",
-          rel_bias=sde.ou_em_variance_rel_bias, bias_note=_EM_NOTE,
-          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+          rel_bias=diffusion.forward_variance_rel_bias, bias_note=_EM_NOTE,
+          control_note=_SQUARE_NOTE),
 )
 
 _IN_LAW = ("an equality in law (z a standard Gaussian), not of values: the steps check its "
@@ -105,7 +95,7 @@ DERIVATION = Derivation(
     equations=("7.2.1", "7.2.2", "7.2.3", "7.2.4", "7.2.5", "7.2.9", "7.2.11", "7.3.1"),
     definitions=("7.2.1", "7.2.2", "7.2.3", "7.2.9"),
     steps=_STEPS,
-    claims=_CLAIMS,
+    claims=CLAIMS,
     notation=CHAPTER.merge(Notation(
         {r"\delta": sp.Symbol("delta", positive=True), "y": sp.Symbol("y", real=True),
          "z_t": sp.Symbol("z_t", real=True), r"\Delta_t": DELTA,

@@ -21,7 +21,7 @@ _W = sp.Symbol("W", real=True)               # the linear score's weight (7.4.4)
 _c = sp.Symbol("c", positive=True)           # empirical second moment C^e = (1/n) Σ_μ (a^μ)²
 _amu = sp.Symbol("a^mu", real=True)          # one datum a^μ
 _u = sp.Symbol("u", real=True)
-_xi, _z = Normal("xi", 0, 1), Normal("z", 0, 1)   # a = m + s ξ, the noise z (parameters outside)
+_xi, _z = Normal("xi", 0, 1), Normal("zeta", 0, 1)   # a = m + s ξ, the noise z = ζ
 _gamma = DELTA_T + sp.exp(-2 * T) * _s ** 2        # Γ_t = Δ_t I + e^{-2t} Σ (after 7.4.2)
 _noised = (_m + _s * _xi) * sp.exp(-T) + sp.sqrt(DELTA_T) * _z   # x = a e^{-t} + √Δ_t z
 _score = -(X - _m * sp.exp(-T)) / _gamma                        # 7.4.3
@@ -29,6 +29,8 @@ _score = -(X - _m * sp.exp(-T)) / _gamma                        # 7.4.3
 _post_mean = _m + _s ** 2 * sp.exp(-T) * (X - _m * sp.exp(-T)) / _gamma
 _x_mu = _amu * sp.exp(-T) + sp.sqrt(DELTA_T) * _z                # x = a^μ e^{-t} + √Δ_t z
 _residual = -_W * _x_mu + _z / sp.sqrt(DELTA_T)                 # 7.4.6, right side
+_zv = sp.Symbol("z", real=True)                                 # a value of the noise z
+_x_mu_v = _amu * sp.exp(-T) + sp.sqrt(DELTA_T) * _zv
 _loss = (1 - DELTA_T * _W) ** 2 / DELTA_T + sp.exp(-2 * T) * _W ** 2 * _c   # L^t averaged over data
 _w_opt = 1 / (DELTA_T + sp.exp(-2 * T) * _c)                    # 7.4.8
 _half_line = (_u, 0, sp.oo)
@@ -68,7 +70,9 @@ _STEPS = (
          "t ≫ 1 (Δ_t = 1 - e^{-2t} → 1): ∇ log p_t → -x, the score of the white noise",
          "7.4.3", id="perfect_score_late"),
     # --- 7.4.6–7.4.8: the linear score φ_θ = -W x (b = 0, m = 0) fitted by the loss 7.4.5
-    Step(-_W * _x_mu + (_x_mu - _amu * sp.exp(-T)) / DELTA_T, _residual,
+    Step(-_W * _x_mu_v + sp.Mul(sp.Add(_x_mu_v, -_amu * sp.exp(-T), evaluate=False),
+                                sp.Pow(DELTA_T, -1), evaluate=False),
+         -_W * _x_mu_v + _zv / sp.sqrt(DELTA_T),
          "7.4.6: with x = a^μ e^{-t} + √Δ_t z, (x - a^μ e^{-t})/Δ_t = z/√Δ_t (7.3.19)", "7.4.6",
          id="loss_integrand"),
     Step(E(sp.expand(_residual ** 2), evaluate=False),
@@ -89,7 +93,7 @@ _STEPS = (
     Step(held_derivative(_loss, _W, 2), 2 * (DELTA_T + sp.exp(-2 * T) * _c),
          "… a minimum: the loss is convex in W, ∂²L^t/∂W² = 2(Δ_t + e^{-2t} C^e) > 0", "7.4.8",
          id="optimal_weight_minimum"),
-    Step(_w_opt.subs(_c, _s ** 2), 1 / _gamma,
+    Step(sp.Subs(_w_opt, _c, _s ** 2), 1 / _gamma,
          "n → ∞: C^e → Σ and W_opt → Γ_t⁻¹, the perfect score 7.4.3 (m = 0)", "7.4.8",
          id="optimal_weight_perfect"),
 )

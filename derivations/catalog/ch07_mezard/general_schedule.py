@@ -3,9 +3,12 @@ the noised density and its score (Mézard 7.2.12–7.2.14, 7.3.27–7.3.29)."""
 from __future__ import annotations
 
 import sympy as sp
+from hypothesis import strategies as st
+
+from numerics.samplers import diffusion
 
 from ...latex import Notation
-from ...model import Derivation, Quote, Step
+from ...model import Claim, Derivation, Quote, Step
 from ...symbolic.held import held_derivative, over
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
 from .notation import CHAPTER
@@ -30,6 +33,10 @@ _mean_a = (PriorIntegral(A * P0(A) * _weight, (A, -sp.oo, sp.oo))
            / PriorIntegral(P0(A) * _weight, (A, -sp.oo, sp.oo)))      # ⟨a⟩_{x,t}
 _u = sp.Dummy("u", real=True)
 
+# the OU variance σ²(1 - e^{-2κt})/(2κ) (Mallat 6.3.5) with σ = √2 g
+_ou_variance_g = sp.Subs(_sigma ** 2 * (1 - sp.exp(-2 * _kappa * T)) / (2 * _kappa), _sigma,
+                         sp.sqrt(2) * _g)
+
 _STEPS = (
     # --- 7.2.13–7.2.14 with constant f = -κ, g: reduces to the OU solution
     Step(sp.exp(sp.Integral(-_kappa, (TAU, 0, T))), sp.exp(-_kappa * T),
@@ -39,8 +46,7 @@ _STEPS = (
          _g ** 2 * (sp.exp(2 * _kappa * T) - 1) / _kappa,
          "σ(t)² = 2 ∫_0^t (g/s)² for constant g", "7.2.14", id="noise_integral"),
     Step(sp.exp(-2 * _kappa * T) * _g ** 2 * (sp.exp(2 * _kappa * T) - 1) / _kappa,
-         sp.Subs(_sigma ** 2 * (1 - sp.exp(-2 * _kappa * T)) / (2 * _kappa), _sigma,
-                 sp.sqrt(2) * _g),
+         _ou_variance_g,
          "Var x = s² σ² (7.2.13) is the OU variance σ²(1 - e^{-2κt})/(2κ) (Mallat 6.3.5) with "
          "σ = √2 g (noise <gη gη> = 2g²δ)", "7.2.13", id="variance_as_ou"),
     Step(2 * sp.Integral(_g ** 2, (TAU, 0, T)), 2 * _g ** 2 * T,
@@ -70,6 +76,24 @@ _STEPS = (
          "7.3.29", id="schedule_score"),
 )
 
+_finite = dict(allow_nan=False, allow_infinity=False)
+_CLAIMS = (
+    Claim("schedule_variance_euler_maruyama", "mean", _ou_variance_g,
+          diffusion.schedule_square_sample,
+          ({"kappa": 1.0, "g": 0.5, "t": 0.7, "steps": 50},
+           {"kappa": 0.4, "g": 1.2, "t": 2.0, "steps": 50}),
+          st.floats(0.25, 2.0, **_finite).flatmap(lambda k: st.fixed_dictionaries(
+              {"kappa": st.just(k), "g": st.floats(0.1, 1.5, **_finite),
+               "t": st.floats(0.05 / k, 2.0 / k, **_finite), "steps": st.just(50)})),
+          equation="7.2.13",
+          simulates="Euler–Maruyama of 7.2.12 with f = −κ, constant g (dx = −κx dt + √2 g dW), "
+                    "h = t/50, from a; the sample is (x(t) − x̄(t))², x̄ the noiseless run",
+          rel_bias=diffusion.schedule_variance_rel_bias,
+          bias_note="Euler–Maruyama step bias from the chain's geometric sums "
+                    "(numerics.sde.ou_em_variance_rel_bias)",
+          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+)
+
 DERIVATION = Derivation(
     id="mezard.general_schedule",
     title="Linear noising with a general schedule: x = a s + s σ z, its density and score",
@@ -78,6 +102,7 @@ DERIVATION = Derivation(
     equations=("7.2.12", "7.2.13", "7.2.14", "7.3.27", "7.3.28", "7.3.29"),
     definitions=("7.2.12", "7.3.27"),
     steps=_STEPS,
+    claims=_CLAIMS,
     functions=(gaussian_mixtures(P0),),
     notation=CHAPTER.merge(Notation(
         {"x_i": sp.Function("x_i")(T)},

@@ -3,9 +3,12 @@ end of the forward process (Mézard 7.2.6–7.2.8, 7.2.10, 7.3.9–7.3.11)."""
 from __future__ import annotations
 
 import sympy as sp
+from hypothesis import strategies as st
+
+from numerics.samplers import diffusion
 
 from ...latex import Notation
-from ...model import Derivation, Printed, Quote, Step
+from ...model import Claim, Derivation, Printed, Quote, Step
 from ...symbolic.held import held_derivative
 from .notation import CHAPTER, FOKKER_PLANCK
 from .symbols import DELTA, DIM, LECTURE, T, X, ou_kernel
@@ -20,6 +23,8 @@ _p_V = sp.exp(-_V) / _Z                            # 7.2.8
 p_stationary = sp.exp(-X ** 2 / 2) / sp.sqrt(2 * sp.pi)   # 7.2.10, one coordinate
 _half_line = (X, 0, sp.oo)  # ∫_R of an even function = 2 ∫_0^∞ (its mutants stay convergent)
 _u = sp.Dummy("u", real=True)
+
+_unit_variance = sp.Limit(DELTA, T, sp.oo)          # Δ_∞, the variance of p_st
 
 _STEPS = (
     # --- 7.2.6 → 7.2.7: a force deriving from a potential, F = -∇V
@@ -42,7 +47,7 @@ _STEPS = (
     Step(held_derivative(X * p_stationary, X) + held_derivative(p_stationary, X, 2), sp.S.Zero,
          "stationary Fokker–Planck equation (7.2.6–7.2.7 with F = -x): ∂_x(x p) + ∂²_x p = 0",
          "7.2.10", id="stationary_fokker_planck"),
-    Step(2 * sp.Integral(X ** 2 * p_stationary, _half_line), sp.Limit(DELTA, T, sp.oo),
+    Step(2 * sp.Integral(X ** 2 * p_stationary, _half_line), _unit_variance,
          "x(t) relaxes to unit variance, the variance of p_st: ∫ x² p_st = 1 = Δ_∞", "7.2.10",
          id="stationary_unit_variance"),
     # --- 7.3.9–7.3.11: the end of the forward process, t_f ≫ 1
@@ -53,6 +58,21 @@ _STEPS = (
          "log p = -x²/2 + C with C = -log Z = -½ log 2π", "7.3.10", id="log_density"),
     Step(held_derivative(sp.log(p_stationary), X), -X,
          "∇ log p = -x: the score of the stationary Gaussian", "7.3.11", id="stationary_score"),
+)
+
+_finite = dict(allow_nan=False, allow_infinity=False)
+_CLAIMS = (
+    Claim("stationary_variance_euler_maruyama", "mean", _unit_variance,
+          diffusion.forward_square_sample,
+          ({"t": 3.0, "steps": 40}, {"t": 4.0, "steps": 60}),
+          st.fixed_dictionaries({"t": st.floats(3.0, 5.0, **_finite), "steps": st.just(60)}),
+          equation="7.2.10",
+          simulates="Euler–Maruyama of ẋ = −x + η (dx = −x dt + √2 dW), h = t/steps, run to "
+                    "t ≥ 3; the sample is (x(t) − x̄(t))², x̄ the noiseless run",
+          rel_bias=diffusion.forward_stationary_rel_bias,
+          bias_note="Euler–Maruyama step bias (geometric sums) and the finite-time factor "
+                    "1 − e^{−2t}, as a signed relative interval (numerics.sde, κ = 1)",
+          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
 )
 
 _FP = ("the Fokker–Planck operators Δ and ∇· without a variable: the steps check them in one "
@@ -66,6 +86,7 @@ DERIVATION = Derivation(
     equations=("7.2.6", "7.2.7", "7.2.8", "7.2.10", "7.3.9", "7.3.10", "7.3.11"),
     definitions=("7.2.6",),
     steps=_STEPS,
+    claims=_CLAIMS,
     notation=CHAPTER.merge(FOKKER_PLANCK).merge(Notation(
         {"p_t": sp.Function("p")(T, X), "F": sp.Function("F")(X), "p": sp.Function("p")(X),
          "Z": _Z, "x'": sp.Symbol("x'", real=True)},

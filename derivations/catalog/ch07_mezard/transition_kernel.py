@@ -3,9 +3,12 @@ Fokker–Planck equation ∂_t p = Δp + ∇·(x p) (Mézard 7.3.2), one coordin
 from __future__ import annotations
 
 import sympy as sp
+from hypothesis import strategies as st
+
+from numerics.samplers import diffusion
 
 from ...latex import Notation
-from ...model import Derivation, Quote, Step
+from ...model import Claim, Derivation, Quote, Step
 from ...symbolic.held import held_derivative
 from .notation import CHAPTER, FOKKER_PLANCK
 from .symbols import A, DELTA, DELTA_T, LECTURE, T, X, normal_pdf, ou_kernel
@@ -29,6 +32,20 @@ _STEPS = (
          id="kernel_initial_variance"),
 )
 
+_CLAIMS = (
+    Claim("kernel_variance_euler_maruyama", "mean", DELTA, diffusion.forward_square_sample,
+          ({"t": 0.5, "steps": 50}, {"t": 1.0, "steps": 50}),
+          st.fixed_dictionaries({"t": st.floats(0.05, 2.0, allow_nan=False, allow_infinity=False),
+                                 "steps": st.just(50)}),
+          equation="7.3.2",
+          simulates="Euler–Maruyama of ẋ = −x + η (dx = −x dt + √2 dW), h = t/50; the sample "
+                    "is (x(t) − x̄(t))², x̄ the noiseless run: the variance of the transition",
+          rel_bias=diffusion.forward_variance_rel_bias,
+          bias_note="Euler–Maruyama step bias from the chain's geometric sums (numerics.sde, "
+                    "κ = 1)",
+          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+)
+
 DERIVATION = Derivation(
     id="mezard.transition_kernel",
     title="The forward transition density N(x; a e^{-t}, Δ_t) solves the OU Fokker–Planck equation",
@@ -36,6 +53,7 @@ DERIVATION = Derivation(
     section="7.3.1 Forward process",
     equations=("7.3.2",),
     steps=_STEPS,
+    claims=_CLAIMS,
     notation=CHAPTER.merge(FOKKER_PLANCK).merge(Notation(
         {r"\Delta_t": DELTA, "d": sp.S.One},
         {"p_t": sp.Lambda(_v, _K.subs(X, _v))})),
