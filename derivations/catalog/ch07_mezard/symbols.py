@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-LECTURE = "Mézard"
+LECTURE = "Marc Mézard: Statistical Physics of Generative Diffusion"
 
 T = sp.Symbol("t", positive=True)                # diffusion time t
 TAU = sp.Symbol("tau", positive=True)           # integration time τ
