@@ -1,5 +1,6 @@
-"""Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13),
-and the same process in Mézard's Langevin notation (7.2.9–7.2.14, noise ⟨η(t)η(t')⟩ = 2δ(t-t'))."""
+"""Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13).
+
+The same process in Mézard's Langevin notation (7.2.9–7.2.14) is ``catalog/ch07_mezard``."""
 from __future__ import annotations
 
 import sympy as sp
@@ -12,17 +13,11 @@ from ...model import Claim, Derivation, Printed, Quote, Step
 from .notation import CHAPTER
 from ...symbolic.held import held_derivative, over
 
-# Ornstein–Uhlenbeck SDE solved by an integrating factor (Mallat 6.3.2–6.3.5, 6.3.12–6.3.13) and
-# the same process in Mézard's Langevin notation (7.2.9–7.2.14, noise <η(t)η(t')> = 2δ(t-t')).
-
 _t, _kappa, _sigma = sp.symbols("t kappa sigma", positive=True)
 _x0 = sp.Symbol("x0", real=True)            # initial condition x_0 (6.3.5)
 _x = sp.Symbol("x", real=True)              # state x_t / position variable of p_st
 _y = sp.Symbol("y", real=True)              # y_t = e^{κt} x_t (6.3.3)
-_a = sp.Symbol("a", real=True)              # Mézard's initial condition x(0) = a (7.2.11)
-_g = sp.Symbol("g", positive=True)          # constant noise amplitude g (7.2.12)
-_s, _tau = sp.symbols("s tau", positive=True)  # integration variables
-_dim = sp.Symbol("d", integer=True, positive=True)  # x ∈ R^d (7.2.10–7.2.11)
+_s = sp.Symbol("s", positive=True)          # integration variable
 
 
 def _ito_drift(f, state, drift, diffusion):
@@ -34,15 +29,13 @@ def _ito_drift(f, state, drift, diffusion):
 ou_mean = sp.exp(-_kappa * _t) * _x0                                    # E x_t (6.3.5)
 ou_variance = _sigma ** 2 * (1 - sp.exp(-2 * _kappa * _t)) / (2 * _kappa)  # Var x_t (6.3.5)
 ou_stationary_variance = _sigma ** 2 / (2 * _kappa)                     # t → ∞ below 6.3.5
-mezard_delta = 1 - sp.exp(-2 * _t)                                      # Δ_t (7.2.11)
+noise_variance = 1 - sp.exp(-2 * _t)                                    # 6.3.12 (Mézard's Δ_t)
 rescaled_noise_variance = sp.exp(2 * _t) - 1                            # 6.3.13
-p_stationary = sp.exp(-_x ** 2 / 2) / sp.sqrt(2 * sp.pi)                 # 7.2.10, one coordinate
 
 _y_t = sp.exp(_kappa * _t) * _x     # 6.3.3 as a function of (t, x_t)
 _x_t = sp.exp(-_kappa * _t) * _y    # its inverse, a function of (t, y_t)
 _drift_terms = sp.Add(sp.Mul(sp.exp(_kappa * _t), -_kappa * _x, evaluate=False),
                       sp.Mul(_kappa, sp.exp(_kappa * _t), _x, evaluate=False), evaluate=False)
-_half_line = (_x, 0, sp.oo)  # ∫_R of an even function = 2 ∫_0^∞ (its mutants stay convergent)
 
 
 # below 6.3.5 the notes print x_{t→+∞} = σ/(2√(2κ)) z, i.e. a stationary variance (σ/(2√(2κ)))²
@@ -87,49 +80,14 @@ _OU_STEPS = (
     # --- 6.3.12: κ = 1 and σ = √2 (Mézard's <ηη> = 2δ); the initial condition is called x
     Step(sp.Subs(ou_mean, (_kappa, _x0), (1, _x)), sp.exp(-_t) * _x,
          "6.3.5 at κ = 1: mean e^{-t} x", "6.3.12", id="mean_kappa_one"),
-    Step(sp.Subs(ou_variance, (_kappa, _sigma), (1, sp.sqrt(2))), mezard_delta,
+    Step(sp.Subs(ou_variance, (_kappa, _sigma), (1, sp.sqrt(2))), noise_variance,
          "6.3.5 at κ = 1, σ = √2: noise variance 1 - e^{-2t}", "6.3.12", id="variance_kappa_one"),
     # --- 6.3.13: rescaled observation e^{t} x_t = x + sqrt(e^{2t} - 1) z (the text's
     #     "e^{tx_t}" is OCR for e^{t} x_t)
     Step(sp.Mul(sp.exp(_t), sp.exp(-_t) * _x, evaluate=False), _x,
          "the rescaled mean is the clean signal x", "6.3.13", id="rescaled_mean"),
-    Step(sp.Mul(sp.exp(2 * _t), mezard_delta, evaluate=False), rescaled_noise_variance,
+    Step(sp.Mul(sp.exp(2 * _t), noise_variance, evaluate=False), rescaled_noise_variance,
          "multiplying by e^{t} multiplies the noise variance by e^{2t}", "6.3.13", id="rescaled_noise"),
-    # --- Mézard 7.2.11: ẋ = -x + η (7.2.9), x(0) = a
-    Step(sp.Subs(ou_mean, (_kappa, _x0), (1, _a)), _a * sp.exp(-_t),
-         "7.2.11: the deterministic part a e^{-t} is 6.3.5's mean at κ = 1", "7.2.11", id="mezard_mean"),
-    Step(2 * sp.Integral(sp.exp(-2 * (_t - _tau)), (_tau, 0, _t)), mezard_delta,
-         "variance of ∫_0^t e^{-(t-τ)} η(τ) dτ with <η(τ)η(τ')> = 2δ(τ-τ'): Δ_t = 1 - e^{-2t}",
-         "7.2.11", id="mezard_variance"),
-    # --- 7.2.10: stationary law of 7.2.9
-    Step((2 * sp.Integral(p_stationary, _half_line)) ** _dim, sp.S.One,
-         "a probability density on R^d integrates to 1: p_st(x) = (2π)^{-d/2} e^{-|x|²/2} "
-         "(7.2.8 with V = |x|²/2, Z = (2π)^{d/2}); the integral factorises over coordinates "
-         "and each even factor is twice its integral over [0, ∞)", "7.2.10",
-         printed=Printed(lhs=(2 * sp.Integral(sp.exp(-_x ** 2 / 2), _half_line)) ** _dim,
-                         note="the notes print p_st(x) = e^{-|x|²/2} without the normalisation "
-                              "1/Z = (2π)^{-d/2}; its integral over R^d is (2π)^{d/2}, not 1"), id="stationary_normalised"),
-    Step(held_derivative(_x * p_stationary, _x) + held_derivative(p_stationary, _x, 2), sp.S.Zero,
-         "stationary Fokker–Planck equation (7.2.6–7.2.7 with F = -x): ∂_x(x p) + ∂²_x p = 0",
-         "7.2.10", id="stationary_fokker_planck"),
-    Step(sp.Limit(mezard_delta, _t, sp.oo),
-         sp.Subs(ou_stationary_variance, (_kappa, _sigma), (1, sp.sqrt(2))),
-         "x(t) relaxes to unit variance, the variance of p_st: Δ_∞ = σ²/(2κ) at κ = 1, σ = √2",
-         "7.2.10", id="stationary_unit_variance"),
-    # --- 7.2.13–7.2.14 with constant f = -κ, g: reduces to the OU solution
-    Step(sp.exp(sp.Integral(-_kappa, (_tau, 0, _t))), sp.exp(-_kappa * _t),
-         "s(t) = exp ∫_0^t f for f = -κ", "7.2.14", id="integrating_factor"),
-    Step(2 * sp.Integral(sp.Pow(over(_g, sp.exp(-_kappa * _tau)), 2, evaluate=False),
-                         (_tau, 0, _t)),
-         _g ** 2 * (sp.exp(2 * _kappa * _t) - 1) / _kappa,
-         "σ(t)² = 2 ∫_0^t (g/s)² for constant g", "7.2.14", id="noise_integral"),
-    Step(sp.exp(-2 * _kappa * _t) * _g ** 2 * (sp.exp(2 * _kappa * _t) - 1) / _kappa,
-         sp.Subs(ou_variance, _sigma, sp.sqrt(2) * _g),
-         "Var x = s² σ² (7.2.13) is the OU variance 6.3.5 with σ = √2 g (noise <gη gη> = 2g²δ)",
-         "7.2.13", id="variance_as_ou"),
-    Step(2 * sp.Integral(_g ** 2, (_tau, 0, _t)), 2 * _g ** 2 * _t,
-         "f = 0: s = 1 and σ(t)² = 2g²t; g = 1 is Brownian motion with <η η> = 2δ (cf. 7.2.5)",
-         "7.2.14", id="brownian_limit"),
 )
 
 # Monte Carlo: Euler–Maruyama simulations of the SDE 6.3.2 itself (never the Gaussian law 6.3.5
@@ -196,12 +154,11 @@ _IN_LAW = ("an equality in law (z a standard Gaussian), not of values: the steps
 
 DERIVATION = Derivation(
     id="mallat.ou_solution",
-    title="Ornstein–Uhlenbeck SDE: integrating factor, Gaussian transition, stationary law",
-    lecture="Mallat (with Mézard 7.2.3–7.2.4)",
-    section="6.3 Ornstein–Uhlenbeck SDE; 6.3 Denoising OU; Mézard 7.2.3–7.2.4",
-    equations=("6.3.2", "6.3.3", "6.3.4", "6.3.5", "6.3.12", "6.3.13",
-               "7.2.9", "7.2.10", "7.2.11", "7.2.12", "7.2.13", "7.2.14"),
-    definitions=("6.3.2", "6.3.3", "7.2.9", "7.2.12"),
+    title="Ornstein–Uhlenbeck SDE: integrating factor, Gaussian transition, stationary variance",
+    lecture="Mallat",
+    section="6.3 Ornstein–Uhlenbeck SDE; 6.3 Denoising OU",
+    equations=("6.3.2", "6.3.3", "6.3.4", "6.3.5", "6.3.12", "6.3.13"),
+    definitions=("6.3.2", "6.3.3"),
     not_encoded={"6.3.6": "law of x_t as a rescaled density convolved with a Gaussian, for an "
                           "arbitrary density p: restates 6.3.5 in distribution (σ² = 2κ) and needs "
                           "a convolution over an undefined density"},
@@ -209,27 +166,16 @@ DERIVATION = Derivation(
     claims=_OU_CLAIMS,
     notation=CHAPTER.merge(Notation(
         {r"\kappa": _kappa, "x_0": _x0, "x": _x, "z": sp.Symbol("z", real=True),
-         "x_t": sp.Symbol("x_t", real=True), "y_t": sp.Symbol("y_t", real=True)},
-        # the stationary density of 7.2.8 with V = |x|²/2, one coordinate (d = 1)
-        {"p_{st}": sp.Lambda(_x, p_stationary)})),
+         "x_t": sp.Symbol("x_t", real=True), "y_t": sp.Symbol("y_t", real=True)})),
     printed_in_notes=(
         Quote("6.3.5", line=743, latex=r"x_t = e^{-\kappa t} x_0 + \sigma \sqrt{\frac{1 - e^{-2\kappa t}}{2\kappa}} z",
               unchecked={0: _IN_LAW}),
         Quote("6.3.12", line=781, latex=r"x_t = e^{-t} x + \sqrt{1 - e^{-2t}} z", unchecked={0: _IN_LAW}),
         Quote("6.3.13", line=785, latex=r"y_t = x + \sqrt{e^{2t} - 1} z", unchecked={0: _IN_LAW}),
-        Quote("7.2.10", line=1115, latex=r"p_{st}(x) = e^{-|x|^2/2}",
-              note="p_st read as the stationary density e^{-V}/Z of 7.2.8 (V = |x|²/2), in one "
-                   "coordinate: the notes omit 1/Z = (2π)^{-d/2}"),
     ),
     not_quotable={
         "6.3.4": "Itô differentials dy_t, dt, dW_t: the reader would read d y_t as a product "
                  "(steps ito_drift_y, ito_noise_y check the dt and dW coefficients)",
-        "7.2.11": "a white-noise integral ∫ e^{-(t-τ)} η(τ) dτ: η is a random process with no "
-                  "value at a point (steps mezard_mean, mezard_variance check its law)",
-        "7.2.13": "x(t) = a s(t) + s(t)σ(t) z(t): an equality in law with z(t) a standard "
-                  "Gaussian (step variance_as_ou checks its variance)",
-        "7.2.14": "a system in cases after \\text{s.t.}: the reader reads it as prose (steps "
-                  "integrating_factor, noise_integral check both lines)",
     },
 )
 

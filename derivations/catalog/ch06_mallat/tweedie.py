@@ -1,6 +1,7 @@
-"""Tweedie's formula (Mallat 6.3.14–6.3.21, Mézard 7.3.13–7.3.14) in one dimension, y = x + σz,
+"""Tweedie's formula (Mallat 6.3.14–6.3.21) in one dimension, y = x + σz,
 for an arbitrary prior p (an undefined function, checked numerically on Gaussian mixtures), then
-instantiated for a Gaussian prior and for the ±1 prior."""
+instantiated for a Gaussian prior and for the ±1 prior.  Mézard's form of it (7.3.13–7.3.14) is
+``mezard.tweedie_score``."""
 from __future__ import annotations
 
 import sympy as sp
@@ -12,9 +13,8 @@ from .notation import CHAPTER
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
 
 
-def _quotes(mezard: Notation) -> tuple[Quote, ...]:
-    """The notes' printed forms of the labels this derivation encodes (``mezard``: Mézard's
-    names, where x is the noisy x_t)."""
+def _quotes() -> tuple[Quote, ...]:
+    """The notes' printed forms of the labels this derivation encodes."""
     return (
         Quote("6.3.14", line=789, latex=r"\mathbb{E}_{x,z}[|\hat{x}(y_t) - x|^2]",
               unreadable="an objective without a relation, in the OU observation y_t of 6.3.13 "
@@ -25,10 +25,6 @@ def _quotes(mezard: Notation) -> tuple[Quote, ...]:
         Quote("6.3.19", line=807, latex=r"= \frac{1}{\sigma^2} \int (x_\sigma - x)g_\sigma(x_\sigma - x)p(x)dx"),
         Quote("6.3.20", line=809, latex=r"\frac{\sigma^2 \nabla p_\sigma(x_\sigma)}{p_\sigma(x_\sigma)} = \int (-x_\sigma + x)p_\sigma(x|x_\sigma)dx"),
         Quote("6.3.21", line=811, latex=r"= -x_\sigma + \hat{x}(x_\sigma)"),
-        Quote("7.3.13", line=1203, latex=r"\varphi = \nabla_x \log p_t(x) = \frac{1}{p_t(x)} \int da p_0(a) \frac{-(x-ae^{-t})}{\Delta_t} \frac{e^{-(x-ae^{-t})^2/(2\Delta_t)}}{\sqrt{2\pi\Delta_t}}",
-              notation=mezard, unchecked={0: "defines φ, the score"}),
-        Quote("7.3.14", line=1205, latex=r"= -\frac{x}{\Delta_t} + \frac{e^{-t}}{\Delta_t} \langle a \rangle_{x,t}",
-              notation=mezard),
     )
 
 
@@ -43,9 +39,7 @@ def _build() -> Derivation:
     sigma = sp.Symbol("sigma", positive=True)
     s = sp.Symbol("s", positive=True)        # std of the Gaussian prior N(0, s²)
     h = sp.Symbol("h", real=True)            # gain of a linear denoiser x̂ = h y
-    t = sp.Symbol("t", positive=True)        # Mézard's diffusion time
-    xt, a = sp.symbols("x_t a", real=True)   # Mézard: x_t = a e^{-t} + √Δ_t z, a = x_0
-    p = sp.Function("p")                     # prior density p (Mézard's p_0)
+    p = sp.Function("p")                     # prior density p
     line = (x, -sp.oo, sp.oo)
 
     def normal_pdf(u, var):
@@ -59,18 +53,6 @@ def _build() -> Derivation:
     posterior = g(y - x) * p(x) / p_sigma                               # p(x|y)
     posterior_mean = PriorIntegral(x * posterior, line)                 # E[x|y] = x̂(y)
     score = sp.diff(sp.log(p_sigma), y)                                 # ∂_y log p_σ(y)
-
-    # Mézard's notation: p_t(x) = ∫ da p_0(a) N(x; a e^{-t}, Δ_t).  Δ_t = 1 - e^{-2t} enters
-    # 7.3.13–7.3.14 only as a positive variance, so it is a positive symbol as in the notes
-    # (the identities hold for every Δ_t > 0; its value is checked in mallat.ou_solution)
-    delta_t = sp.Symbol("Delta_t", positive=True)
-    kernel_t = normal_pdf(xt - a * sp.exp(-t), delta_t)
-    p_t = PriorIntegral(p(a) * kernel_t, (a, -sp.oo, sp.oo))
-    score_t = PriorIntegral(p(a) * (-(xt - a * sp.exp(-t)) / delta_t) * kernel_t,
-                            (a, -sp.oo, sp.oo)) / p_t
-    weight_t = sp.exp(-(xt - a * sp.exp(-t)) ** 2 / (2 * delta_t))
-    mean_a = (PriorIntegral(a * p(a) * weight_t, (a, -sp.oo, sp.oo))
-              / PriorIntegral(p(a) * weight_t, (a, -sp.oo, sp.oo)))      # ⟨a⟩_{x,t}
 
     u = sp.Dummy("u", real=True)
 
@@ -130,11 +112,6 @@ def _build() -> Derivation:
              "linearity and ∫ p(x|y) dx = 1", "6.3.21", id="posterior_linearity"),
         Step(posterior_mean, y + sigma ** 2 * score,
              "Tweedie: 6.3.20–6.3.21 with σ² ∇p_σ/p_σ = σ² ∇ log p_σ", "6.3.16", id="tweedie_formula"),
-        Step(sp.diff(sp.log(p_t), xt), score_t,
-             "score of p_t(x) = ∫ da p_0(a) N(x; a e^{-t}, Δ_t): differentiate under the "
-             "integral sign", "7.3.13", id="mezard_score"),
-        Step(score_t, -xt / delta_t + sp.exp(-t) / delta_t * mean_a,
-             "split -(x - a e^{-t}) = -x + a e^{-t}; the normalisations of N cancel in ⟨a⟩", "7.3.14", id="mezard_score_split"),
         Step(PriorIntegral(g(y - x) * normal_pdf(x, s ** 2), line), gauss_p_sigma,
              "Gaussian prior N(0, s²): p_σ = N(0, s²) * N(0, σ²) = N(0, s² + σ²) (6.3.17; "
              "SymPy's integrator)", id="gaussian_noisy_density"),
@@ -176,10 +153,9 @@ def _build() -> Derivation:
     return Derivation(
         id="mallat.tweedie",
         title="Tweedie's formula: the posterior mean from the score of the noisy density",
-        lecture="Mallat (with Mézard 7.3.4)",
-        section="6.3 Denoising OU (Theorem 3); Mézard 7.3.4 The Score (Theorem 5)",
-        equations=("6.3.14", "6.3.16", "6.3.17", "6.3.18", "6.3.19", "6.3.20", "6.3.21",
-                   "7.3.13", "7.3.14"),
+        lecture="Mallat",
+        section="6.3 Denoising OU (Theorem 3)",
+        equations=("6.3.14", "6.3.16", "6.3.17", "6.3.18", "6.3.19", "6.3.20", "6.3.21"),
         definitions=("6.3.17",),
         not_encoded={"6.3.15": "the objective of Theorem 3, printed again (same as 6.3.14); its "
                                "minimiser is 6.3.16, checked with the MMSE claim"},
@@ -187,12 +163,11 @@ def _build() -> Derivation:
         claims=claims,
         functions=(gaussian_mixtures(p),),
         notation=CHAPTER.merge(Notation(
-            {r"x_\sigma": y, "x": x, "t": t, r"\Delta_t": delta_t, "a": a},
-            {"p": prior, "p_0": p, r"g_\sigma": sp.Lambda(u, g(u)), r"p_\sigma": noisy_density,
-             r"\hat{x}": sp.Lambda(u, posterior_mean.subs(y, u)),
-             "p_t": sp.Lambda(u, p_t.subs(xt, u))},
-            domains={"x": (-sp.oo, sp.oo), "a": (-sp.oo, sp.oo)})),
-        printed_in_notes=_quotes(Notation({"x": xt, r"\varphi": sp.Symbol("varphi")})),
+            {r"x_\sigma": y, "x": x},
+            {"p": prior, r"g_\sigma": sp.Lambda(u, g(u)), r"p_\sigma": noisy_density,
+             r"\hat{x}": sp.Lambda(u, posterior_mean.subs(y, u))},
+            domains={"x": (-sp.oo, sp.oo)})),
+        printed_in_notes=_quotes(),
     )
 
 

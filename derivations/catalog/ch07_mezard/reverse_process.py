@@ -1,0 +1,63 @@
+"""The backward process: reversing time in the forward Fokker–Planck equation, and the force
+F = x + 2∇ log p that drives it (Mézard 7.3.6–7.3.8, 7.3.12), one coordinate."""
+from __future__ import annotations
+
+import sympy as sp
+
+from ...latex import Notation
+from ...model import Derivation, Quote, Step
+from ...symbolic.held import held_derivative
+from ...symbolic.prior_integral import gaussian_mixtures
+from .notation import CHAPTER, FOKKER_PLANCK
+from .symbols import LECTURE, T, TAU, X, ou_kernel
+
+_p = sp.Function("p")        # the forward density at one time: any positive density (mixtures)
+_tf = sp.Symbol("t_f", positive=True)                # final time of the forward process
+_kernel = ou_kernel()                                # the forward kernel N(x; a e^{-t}, Δ_t)
+_F = X + 2 * sp.diff(sp.log(_p(X)), X)               # the backward force (after 7.3.7)
+_p_end = sp.exp(-X ** 2 / 2) / sp.sqrt(2 * sp.pi)    # p^F_{t_f} for t_f ≫ 1 (7.3.9)
+
+
+_STEPS = (
+    Step(-held_derivative(_kernel, T),
+         -held_derivative(_kernel, X, 2) - held_derivative(X * _kernel, X),
+         "7.3.6: with τ = t_f - t, ∂_τ = -∂_t, so the forward density read at t = t_f - τ obeys "
+         "∂_τ p = -∂_t p = -Δp - ∇·(x p) (shown on the forward kernel N(x; a e^{-t}, Δ_t) of "
+         "7.3.2, the right side at t)", "7.3.6", id="time_reversal"),
+    Step(sp.diff(_p(X), X, 2) - sp.diff(_F * _p(X), X),
+         -sp.diff(_p(X), X, 2) - sp.diff(X * _p(X), X),
+         "7.3.7 with the ansatz F = x + 2∇ log p: p ∇ log p = ∇p, so Δp - ∇·(F p) = Δp - "
+         "∇·(x p) - 2Δp = -Δp - ∇·(x p), the backward equation 7.3.6 (for any positive p; "
+         "checked numerically on Gaussian mixtures)",
+         "7.3.7", id="backward_force"),
+    Step(X + 2 * held_derivative(sp.log(_p_end), X), -X,
+         "7.3.12: near the start of the backward process (t ≃ t_f ≫ 1) p ≃ e^{-x²/2}/Z "
+         "(7.3.9), ∇ log p = -x (7.3.11) and F = x - 2x = -x", "7.3.12", id="late_force"),
+)
+
+DERIVATION = Derivation(
+    id="mezard.reverse_process",
+    title="The backward process: time reversal of Fokker–Planck and the force x + 2∇ log p",
+    lecture=LECTURE,
+    section="7.3.2 Backwards process",
+    equations=("7.3.6", "7.3.7", "7.3.8", "7.3.12"),
+    definitions=("7.3.8",),
+    steps=_STEPS,
+    known_failures={"declares_claims": "no simulation yet: a backward SDE driven by the exact score of Gaussian data (recovering the data variance) needs a sampler with a stated step bias"},
+    functions=(gaussian_mixtures(_p),),
+    notation=CHAPTER.merge(FOKKER_PLANCK).merge(Notation(
+        {"p": sp.Function("p_tau")(TAU, X), "F": sp.Function("F")(X), "t_f": _tf},
+        {"P_t^F": sp.Function("P_F"), "p_{t_f-t}^B": sp.Function("p_B")})),
+    printed_in_notes=(
+        Quote("7.3.6", line=1169, latex=r"-\frac{\partial p}{\partial \tau} = \Delta p + \nabla \cdot (xp) \implies \frac{\partial p}{\partial \tau} = -\Delta p - \nabla(xp)",
+              note="∇(xp) read as the divergence ∇·(x p), as in the first half of the display"),
+        Quote("7.3.7", line=1173, latex=r"\frac{\partial p}{\partial \tau} = \Delta p - \nabla(Fp)",
+              unchecked={0: "the Fokker–Planck equation of the backward dynamics with force F, "
+                            "a definition"}),
+        Quote("7.3.8", line=1179, latex=r"P_t^F(x) = p_{t_f-t}^B(x)",
+              unchecked={0: "names the forward and backward densities, a definition"}),
+        Quote("7.3.12", line=1191, latex=r"F(x) = x + 2\nabla \log p = -x",
+              notation=Notation({"p": _p_end}, {"F": sp.Lambda(sp.Dummy("y"), X + 2 * -X)}),
+              unchecked={0: "defines the backward force"}),
+    ),
+)
