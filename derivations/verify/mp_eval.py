@@ -25,8 +25,8 @@ def supported(expr) -> bool:
 
 
 def _has_matrix(e) -> bool:
-    return isinstance(e, (sp.MatrixExpr, sp.MatrixBase)) or bool(e.atoms(sp.MatrixSymbol)) or \
-        any(isinstance(a, sp.MatrixBase) for a in sp.preorder_traversal(e))
+    return isinstance(e, (sp.MatrixExpr, sp.MatrixBase)) or \
+        any(isinstance(a, (sp.MatrixExpr, sp.MatrixBase)) for a in sp.preorder_traversal(e))  # det(I_d)
 
 
 def _children(e):
