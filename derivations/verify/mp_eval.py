@@ -129,4 +129,4 @@ def _inverse(m):
 def _mp(v, dps):
     if isinstance(v, sp.MatrixBase):
         return mpmath.matrix([[_mp(x, dps) for x in v.row(i)] for i in range(v.rows)])
-    return v._to_mpmath(dps_to_prec(dps + 10))
+    return mpmath.mpmathify(v._to_mpmath(dps_to_prec(dps + 10)))  # never a Python int

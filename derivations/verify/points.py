@@ -39,6 +39,11 @@ DIMENSION_EXTRA = 3  # declared matrix sizes are extended by this many larger on
 def _rational(rng: random.Random, lo, hi) -> sp.Rational:
     q = rng.choice(_DENOMS)
     lo_n, hi_n = int(sp.ceiling(R(lo) * q)), int(sp.floor(R(hi) * q))
+    for _ in range(12):  # a narrow range (1/1000, 1/100): finer denominators
+        if lo_n <= hi_n or R(hi) <= R(lo):
+            break
+        q *= 1000
+        lo_n, hi_n = int(sp.ceiling(R(lo) * q)), int(sp.floor(R(hi) * q))
     if lo_n > hi_n:
         raise ValueError(f"empty sampling range ({lo}, {hi})")
     return R(rng.randint(lo_n, hi_n), q)
