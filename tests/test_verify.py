@@ -488,3 +488,63 @@ def test_quadratures_that_disagree_never_give_a_witness(monkeypatch) -> None:
     for claim in (sp.pi, 2 * sp.pi):
         out = numeric_check(PEAKS, lost, claim, "=", seed=0)
         assert out.agree is None and out.witness is None and out.evidence["skipped"] == 1, out
+
+
+# ---------------------------------------------------------------- ranges (domain) and sizes (cost)
+def test_ranges_are_the_domain_and_sizes_the_cost_cap() -> None:
+    """A range states the lecture's domain with its reason; a cost cap is declared apart, the
+    points are drawn in their intersection, and the evidence reports both."""
+    from derivations.model import Range
+    from derivations.verify.numeric import numeric_check
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    d = Derivation("test.sizes", "t", "t", "0", (), (),
+                   ranges={m: Range(2, None, "at least two neurons")},
+                   sizes={m: Range(1, 6, "exhaustive enumeration over 2^m configurations")})
+    assert d.sampling_ranges == {m: (2, 6)}
+    rng = random.Random(0)
+    assert {draw_point(d, [m], rng)[m] for _ in range(60)} <= set(range(2, 7))
+    out = numeric_check(d, sp.binomial(m, 2), m * (m - 1) / 2, "=", seed=1, points=5)
+    assert out.agree is True
+    assert out.evidence["domain"] == {"m": {"low": "2", "high": None, "reason": "at least two neurons"}}
+    assert out.evidence["checked_sizes"]["m"] == {"low": "1", "high": "6",
+                                                 "reason": "exhaustive enumeration over 2^m configurations"}
+
+
+def test_unbounded_range_sampled_beyond_small_values() -> None:
+    from derivations.model import Range
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    d = Derivation("test.halfline", "t", "t", "0", (), (), ranges={m: Range(2, None, "N >= 2")})
+    rng = random.Random(0)
+    values = {draw_point(d, [m], rng)[m] for _ in range(40)}
+    assert min(values) >= 2 and max(values) > 100, values
+
+
+@pytest.mark.parametrize("sizes", [{n: (1, 4)}, {n: sp.Rational(4)}, {n: None}],
+                         ids=["plain-tuple", "number", "none"])
+def test_cost_cap_needs_a_reason(sizes) -> None:
+    with pytest.raises(ValueError, match=r"sizes\[n\]"):
+        Derivation("test.sizes", "t", "t", "0", (), (), sizes=sizes)
+
+
+def test_cost_cap_outside_the_domain_rejected() -> None:
+    from derivations.model import Range
+
+    with pytest.raises(ValueError, match="no admissible"):
+        Derivation("test.sizes", "t", "t", "0", (), (), ranges={n: Range(10, None, "big")},
+                   sizes={n: Range(1, 5, "cheap")})
+
+
+def test_catalog_cost_caps_are_declared_apart() -> None:
+    """The four derivations that capped N for cost now declare the lecture's domain in
+    ``ranges`` (with reasons) and the cost in ``sizes``."""
+    from derivations import registry
+    from derivations.model.declarations import reason_of
+
+    for name in ("agliari.snr_split", "agliari.one_step_stability", "agliari.hopfield_energy",
+                 "kempe.infinite_memory"):
+        d = registry.get(name)
+        assert d.ranges and all(reason_of(b) for b in d.ranges.values()), name
+        assert all(b[1] is None for b in d.ranges.values()), (name, d.ranges)
+        assert all(c.reason for c in d.sizes.values()), name

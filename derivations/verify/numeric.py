@@ -359,7 +359,8 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
                               "kind": kind}
                 return NumericOutcome(False, sum(counts.values()) + 1, False, describe(point),
                                       evaluation, evidence=_evidence(counts, skipped, removable,
-                                                                     max_dps, fl, fr, disputed))
+                                                                     max_dps, fl, fr, disputed,
+                                                                     derivation, symbols))
             skipped += 1
             if how.startswith(QUADRATURES_DISAGREE):
                 disputed += 1
@@ -374,7 +375,7 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
             continue
         counts[kind] += 1
         max_dps = max(max_dps, s.dps)
-    evidence = _evidence(counts, skipped, removable, max_dps, fl, fr, disputed)
+    evidence = _evidence(counts, skipped, removable, max_dps, fl, fr, disputed, derivation, symbols)
     checked = sum(counts.values())
     if disputed:  # said first: these points would have been witnesses of a missed peak
         notes = [n for n in notes if n.startswith(QUADRATURES_DISAGREE)][:1] + \
@@ -398,11 +399,31 @@ def _top_up(derivation, exprs, rng, constraints, counts, points):
         yield "random", draw_point(derivation, exprs, rng, constraints)
 
 
-def _evidence(counts, skipped, removable, dps, fl, fr, disputed=0) -> dict:
+def _bounds(derivation, table: str, symbols) -> dict:
+    """``{name: {"low", "high", "reason"}}`` of the step's symbols in ``derivation.<table>``
+    (ranges: the lecture's domain of validity; sizes: the values checked, capped for cost)."""
+    from ..model.declarations import reason_of
+
+    out = {}
+    for sym in symbols:
+        b = getattr(derivation, table).get(sym)
+        if b is not None:
+            out[sym.name] = {"low": None if b[0] is None else str(b[0]),
+                             "high": None if b[1] is None else str(b[1]), "reason": reason_of(b)}
+    return out
+
+
+def _evidence(counts, skipped, removable, dps, fl, fr, disputed=0, derivation=None, symbols=()) -> dict:
     route = fl.route if fl.route == fr.route else f"{fl.route} / {fr.route}"
     ev = {k: v for k, v in counts.items() if v or k in ("special", "random")}
     out = {"points": ev, "skipped": skipped, "removable_singularities": removable,
            "precision": PRECISION, "max_precision": dps, "route": route}
+    if derivation is not None:  # where the points were drawn, and why there
+        domain, checked = _bounds(derivation, "ranges", symbols), _bounds(derivation, "sizes", symbols)
+        if domain:
+            out["domain"] = domain
+        if checked:
+            out["checked_sizes"] = checked
     if disputed:  # skipped points where the two quadratures disagree (never witnesses)
         out["quadratures_disagree"] = disputed
     return out
