@@ -548,3 +548,18 @@ def test_catalog_cost_caps_are_declared_apart() -> None:
         assert d.ranges and all(reason_of(b) for b in d.ranges.values()), name
         assert all(b[1] is None for b in d.ranges.values()), (name, d.ranges)
         assert all(c.reason for c in d.sizes.values()), name
+
+
+def test_nested_concrete_sum_of_a_table_is_summed_term_by_term() -> None:
+    """SymPy's evalf gives 0 for this nested sum of a ±1 table; the numeric half sums it."""
+    from derivations.symbolic.spins import random_spin_function
+    from derivations.verify.evaluate import Substituted
+
+    xi = random_spin_function(random.Random(0))
+    j, mu = sp.symbols("j mu", integer=True)
+    nested = sp.Sum(xi(j, 1) * sp.Sum(xi(3, mu) * xi(j, mu), (mu, 1, 2)) / 6, (j, 1, 6))
+    exact = sum(int(xi(jj, 1)) * sum(int(xi(3, m)) * int(xi(jj, m)) for m in (1, 2))
+                for jj in range(1, 7)) / sp.Integer(6)
+    assert exact != 0 and sp.N(nested, 30) != exact  # the SymPy evalf result this guards against
+    value = Substituted(nested)({}, 30)[0]
+    assert abs(value - sp.Float(exact, 40)) <= sp.Float(10) ** -28, (value, exact)

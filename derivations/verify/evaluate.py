@@ -179,11 +179,29 @@ def _evaluate(expr, point, prec, strict: bool = False):
     expr = _numeric_derivatives(as_expr(expr), point, prec)
     value = explicit(substitute(expr, point))
     value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
+    value = value.replace(_short_concrete_sum, lambda e: e.doit())
     value = value.replace(lambda e: _is_integral(e) and not e.free_symbols, lambda e: _integral_value(e, prec))
     out = _n(value, prec, strict)
     if not _done(out) and hasattr(value, "doit"):
         out = _n(value.doit(integrals=False), prec, strict)
     return out
+
+
+MAX_SUM_TERMS = 20_000
+
+
+def _short_concrete_sum(e) -> bool:
+    """A ``Sum`` with numeric limits and no parameters, of at most MAX_SUM_TERMS terms: summed
+    term by term (``doit``).  SymPy's ``evalf`` returns 0 for a nested sum of an unevaluated
+    table function, Sum(ξ(j, 1) Sum(ξ(3, μ) ξ(j, μ), (μ, 1, 2)), (j, 1, 6)) (its value is 2/3)."""
+    if not isinstance(e, sp.Sum) or e.free_symbols:
+        return False
+    count = 1
+    for _, lo, hi in e.limits:
+        if not (lo.is_Integer and hi.is_Integer):
+            return False
+        count *= max(int(hi) - int(lo) + 1, 0)
+    return count <= MAX_SUM_TERMS
 
 
 def _scalar_derivative(e) -> bool:
