@@ -36,6 +36,23 @@ TRUE = [
     ("resolvent-identity", (I - s**2 * K.I) * x, K.I * C * x),
     ("resolvent-trace", sp.Trace(C) - sp.Trace(K.I * C**2), s**2 * sp.Trace(K.I * C)),
     ("spd-quadratic-form-gradient", -(K.I + K.T.I) * x / 2, -K.I * x),
+    # determinants
+    ("det-product", sp.Determinant(A * B * H), sp.Determinant(A) * sp.Determinant(B) * sp.Determinant(H)),
+    ("det-commutes", sp.Determinant(A * B), sp.Determinant(B * A)),
+    ("det-transpose", sp.Determinant((A * B).T), sp.Determinant(A * B)),
+    ("det-inverse", sp.Determinant((A * B).I), 1 / (sp.Determinant(A) * sp.Determinant(B))),
+    ("det-scaling", sp.Determinant(s * A), s**d * sp.Determinant(A)),
+    ("det-negation", sp.Determinant(-A), (-1)**d * sp.Determinant(A)),
+    ("det-identity", sp.Determinant(I), 1),
+    ("det-power", sp.Determinant(A**3 * B.I**2), sp.Determinant(A)**3 / sp.Determinant(B)**2),
+    ("det-orthogonal-squared", sp.Determinant(U)**2, 1),
+    ("det-orthogonal-cubed", sp.Determinant(U)**3, sp.Determinant(U)),
+    ("det-orthogonal-inverse", sp.Determinant(U.I), sp.Determinant(U)),
+    ("det-orthogonal-conjugation", sp.Determinant(U.T * A * U), sp.Determinant(A)),
+    ("det-orthogonal-conjugated-sum", sp.Determinant(s**2 * I + U * D * U.T), sp.Determinant(s**2 * I + D)),
+    ("det-symmetric-transpose", sp.Determinant(S.T * C.I), sp.Determinant(S) / sp.Determinant(C)),
+    ("det-resolvent", sp.Determinant(K.I * C * K), sp.Determinant(C)),
+    ("det-in-a-trace-term", sp.Determinant(A * B) * sp.Trace(A * B), sp.Determinant(B) * sp.Determinant(A) * sp.Trace(B * A)),
 ]
 FALSE = [
     ("transpose-same-order", (A * B).T, A.T * B.T),
@@ -47,6 +64,16 @@ FALSE = [
     ("noncommuting-resolvent", K.I * A * K, A),
     ("wrong-resolvent-factor", (I - s * K.I) * x, K.I * C * x),
     ("conjugation-wrong-side", (s**2 * I + U * D * U.T).I, U.T * (s**2 * I + D).I * U),
+    # determinants: det(Q) = ±1 is never replaced by 1, det is not additive nor linear
+    ("det-orthogonal-is-one", sp.Determinant(U), 1),
+    ("det-orthogonal-cubed-is-one", sp.Determinant(U)**3, 1),
+    ("det-orthogonal-inverse-is-one", sp.Determinant(U.I * A), sp.Determinant(A)),
+    ("det-additive", sp.Determinant(A + B), sp.Determinant(A) + sp.Determinant(B)),
+    ("det-linear", sp.Determinant(s * A), s * sp.Determinant(A)),
+    ("det-negation-odd", sp.Determinant(-A), -sp.Determinant(A)),
+    ("det-gram-not-squared", sp.Determinant(X.T * X), sp.Determinant(X.T * X) ** 2),
+    ("det-of-product-one-factor", sp.Determinant(A * B), sp.Determinant(A)),
+    ("det-conjugation-not-orthogonal", sp.Determinant(s**2 * I + A * D * A.T), sp.Determinant(s**2 * I + D)),
 ]
 
 
@@ -64,6 +91,14 @@ def test_properties_are_needed() -> None:
     """Without the declared properties the same identities are not proved."""
     assert not matrix_zero((A * C).T - C * A.T, {})
     assert not matrix_zero(U.T * U - I, {})
+    assert not matrix_zero(sp.Determinant(U)**2 - 1, {})
+
+
+def test_determinant_canonical_form() -> None:
+    """det of a product is the product of the factors' determinants; det(Q) stays, its square goes."""
+    assert canonical(sp.Determinant(2 * A * U.I), PROPS) == 2**d * sp.Determinant(A) * sp.Determinant(U)
+    assert canonical(sp.Determinant(U) ** 4 * sp.Determinant(A), PROPS) == sp.Determinant(A)
+    assert canonical(sp.Determinant(X.T * X), PROPS) == sp.Determinant(X.T * X)
 
 
 DERIVATION = Derivation("test.canon", "matrix identities", "test", "0", (), (),
@@ -71,11 +106,23 @@ DERIVATION = Derivation("test.canon", "matrix identities", "test", "0", (), (),
                         dimensions={d: (1, 2, 3), T: (4, 5, 6)})
 
 
-@pytest.mark.parametrize("name, lhs, rhs", TRUE[9:13], ids=[c[0] for c in TRUE[9:13]])
+PROVED = TRUE[9:13] + [c for c in TRUE if c[0] in ("det-orthogonal-squared", "det-identity",
+                                                    "det-orthogonal-conjugated-sum")]
+
+
+@pytest.mark.parametrize("name, lhs, rhs", PROVED, ids=[c[0] for c in PROVED])
 def test_verify_relation_proves_with_declared_properties(name, lhs, rhs) -> None:
     r = verify_relation(DERIVATION, lhs, rhs, seed=3, timeout=30)
     assert r.verdict == "proved", (name, r)
     assert r.evidence["points"]["special"] >= 4 and r.evidence["points"]["random"] >= 4, r.evidence
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_orthogonal_determinant_one_refuted(seed) -> None:
+    """det(Q) = 1 is false (reflections): the canonicaliser never proves it, the numbers refute it."""
+    r = verify_relation(DERIVATION, sp.Determinant(U), 1, seed=seed, timeout=30)
+    assert r.verdict == "refuted", r
+    assert r.witness is not None and r.evaluation["recheck"], r
 
 
 def test_explicit_matrices_accepted() -> None:

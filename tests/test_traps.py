@@ -93,6 +93,11 @@ FALSE = [
     ("trace-not-cyclic", sp.Trace(A * B * G), sp.Trace(A * G * B), "=", MATRICES),
     ("det-additive", sp.Determinant(P + S2), sp.Determinant(P) + sp.Determinant(S2), "=", MATRICES),
     ("det-scaling", sp.Determinant(2 * A), 2 * sp.Determinant(A), "=", MATRICES),
+    ("det-orthogonal-cubed-is-1", sp.Determinant(Q)**3, 1, "=", MATRICES),
+    ("det-inverse-unchanged", sp.Determinant(A.inverse()), sp.Determinant(A), "=", MATRICES),
+    ("det-negation-odd-only", sp.Determinant(-A), -sp.Determinant(A), "=", MATRICES),
+    ("det-orthogonal-conjugation-wrong", sp.Determinant(Q.T * A * Q), sp.Determinant(Q) * sp.Determinant(A),
+     "=", MATRICES),
     ("trace-gradient-halved", sp.Derivative(sp.Trace(W.T * W), W), W, "=", MATRICES),
     ("explicit-transpose-order", sp.Matrix([[a, b], [c, x]]) * sp.Matrix([[y, 1], [0, t]]),
      sp.Matrix([[y, 1], [0, t]]) * sp.Matrix([[a, b], [c, x]]), "=", SCALARS),
@@ -135,6 +140,13 @@ TRUE = [
     ("orthogonal-gram", Q.T * Q, sp.Identity(d), "=", MATRICES),
     ("trace-cyclic-three", sp.Trace(A * B * G), sp.Trace(G * A * B), "=", MATRICES),
     ("det-scaling-power", sp.Determinant(2 * A), 2**d * sp.Determinant(A), "=", MATRICES),
+    ("det-product", sp.Determinant(A * B * G), sp.Determinant(G) * sp.Determinant(A) * sp.Determinant(B),
+     "=", MATRICES),
+    ("det-transpose", sp.Determinant((A * B).T), sp.Determinant(B * A), "=", MATRICES),
+    ("det-inverse", sp.Determinant(A.inverse()), 1 / sp.Determinant(A), "=", MATRICES),
+    ("det-identity", sp.Determinant(sp.Identity(d)), 1, "=", MATRICES),
+    ("det-orthogonal-cubed", sp.Determinant(Q)**3, sp.Determinant(Q), "=", MATRICES),
+    ("det-orthogonal-conjugation", sp.Determinant(Q.T * A * Q), sp.Determinant(A), "=", MATRICES),
     ("product-of-spd-transpose", (P * S2).T, S2 * P, "=", MATRICES),
     ("trace-gradient", sp.Derivative(sp.Trace(W.T * W), W), 2 * W, "=", MATRICES),
     ("trace-linear-gradient", sp.Derivative(sp.Trace(A * W), W), A.T, "=", MATRICES),
@@ -164,6 +176,18 @@ def test_true_identity_verified(name, lhs, rhs, rel, derivation) -> None:
     points = sum(ev["points"].values())
     needed = MIN_POINTS if r.verdict == "numeric" else CORROBORATION
     assert points >= needed or ev["points"].get("constant"), f"{name}: only {points} points: {ev}"
+
+
+MUST_PROVE = ("det-orthogonal-squared", "det-scaling-power", "det-product", "det-transpose", "det-inverse",
+              "det-identity", "det-orthogonal-cubed", "det-orthogonal-conjugation")
+
+
+@pytest.mark.parametrize("name", MUST_PROVE)
+def test_determinant_rules_proved(name) -> None:
+    """The canonicaliser's determinant rules make these proofs, not merely `numeric`."""
+    _, lhs, rhs, rel, derivation = next(c for c in TRUE if c[0] == name)
+    r = _verify(lhs, rhs, rel, derivation)
+    assert r.verdict == "proved", f"{name}: {r.verdict} ({r.method})"
 
 
 def test_corpus_size() -> None:

@@ -426,3 +426,140 @@ def test_step_that_checks_nothing_is_flagged() -> None:
         Step(sp.Derivative(x ** 2, x), 2 * x, "held", id="held"),
         Step(x, x, "a name for x", id="named", definition="introduces the notation"),))
     check_steps_check_something(held)
+
+
+# ---------------------------------------------------------------- narrow peaks in quadrature
+tq = sp.Symbol("t", real=True)
+cq = sp.Symbol("c", real=True)
+wq = sp.Symbol("w", positive=True)
+LORENTZ = sp.Integral(wq / ((tq - cq)**2 + wq**2), (tq, -sp.oo, sp.oo))
+SECH2 = sp.Integral(sp.sech((tq - cq) / wq)**2, (tq, -sp.oo, sp.oo))
+PEAKS = Derivation("test.peaks", "narrow peaks", "test", "0", (), (),
+                   ranges={cq: (50, 100), wq: (sp.Rational(1, 1000), sp.Rational(1, 100))})
+
+
+def _numeric(lhs, rhs, seed=0, points=6):
+    from derivations.verify.numeric import numeric_check
+    return numeric_check(PEAKS, lhs, rhs, "=", seed=seed, points=points)
+
+
+def test_narrow_lorentzian_verified_and_its_false_twin_refuted() -> None:
+    """A Cauchy peak of width 1e-3 at x = 3 integrates to π (tanh-sinh unsplit misses it)."""
+    eps = sp.Rational(1, 1000)
+    narrow = sp.Integral(eps / ((tq - 3)**2 + eps**2), (tq, -sp.oo, sp.oo))
+    r = verify_relation(PEAKS, narrow, sp.pi, seed=1, timeout=30)
+    assert r.verdict == "proved", r
+    from derivations.verify.numeric import numeric_check
+    wrong = numeric_check(PEAKS, narrow, 2 * sp.pi, "=", seed=1)
+    assert wrong.agree is False, wrong
+    assert wrong.evaluation["recheck"].startswith("two independent quadratures agree"), wrong.evaluation
+    assert "Gauss–Legendre" in wrong.evaluation["recheck"] and "tanh-sinh" in wrong.evaluation["recheck"]
+
+
+@pytest.mark.parametrize("lhs, rhs, false_rhs", [(LORENTZ, sp.pi, sp.pi * (1 + sp.Rational(1, 10**6))),
+                                                 (SECH2, 2 * wq, 2 * wq * sp.Rational(1001, 1000))],
+                         ids=["lorentzian", "sech2"])
+def test_narrow_peaks_far_out(lhs, rhs, false_rhs) -> None:
+    """Peaks of width 1e-3..1e-2 at 50..100: the true identity agrees everywhere, a 1e-6 (or
+    1e-3) relative error with the same shape is a witness re-checked by both quadratures."""
+    good = _numeric(lhs, rhs)
+    assert good.agree is True and good.points >= 6 and good.evidence["skipped"] == 0, good
+    bad = _numeric(lhs, false_rhs)
+    assert bad.agree is False and "two independent quadratures" in bad.evaluation["recheck"], bad
+
+
+def test_quadratures_that_disagree_never_give_a_witness(monkeypatch) -> None:
+    """The first rule made blind to the peak (no split) misses it — a value off by 3e-8, or no
+    value at all — while the second rule finds π: for the true claim the point is skipped
+    (counted), never a witness; a claim wrong by far more than the first rule's error is still
+    refuted, both rules reproducing the discrepancy."""
+    from derivations.verify import evaluate
+    from derivations.verify.numeric import numeric_check
+
+    monkeypatch.setattr(evaluate, "_peak_cuts", lambda peaks, lo, hi: [lo, hi])
+    off = LORENTZ.xreplace({cq: sp.Rational(951, 100), wq: sp.Rational(97, 250)})
+    out = numeric_check(PEAKS, off, sp.pi, "=", seed=0)
+    assert out.agree is None and out.witness is None, out
+    assert out.evidence["quadratures_disagree"] == 1 and out.evidence["skipped"] == 1, out.evidence
+    assert "the two quadratures disagree" in out.note and "tanh-sinh unsplit" in out.note, out.note
+    far = numeric_check(PEAKS, off, 2 * sp.pi, "=", seed=0)
+    assert far.agree is False and far.evaluation["recheck"].startswith("two independent quadratures"), far
+    lost = LORENTZ.xreplace({cq: 3, wq: sp.Rational(1, 1000)})  # the first rule finds no value
+    for claim in (sp.pi, 2 * sp.pi):
+        out = numeric_check(PEAKS, lost, claim, "=", seed=0)
+        assert out.agree is None and out.witness is None and out.evidence["skipped"] == 1, out
+
+
+# ---------------------------------------------------------------- ranges (domain) and sizes (cost)
+def test_ranges_are_the_domain_and_sizes_the_cost_cap() -> None:
+    """A range states the lecture's domain with its reason; a cost cap is declared apart, the
+    points are drawn in their intersection, and the evidence reports both."""
+    from derivations.model import Range
+    from derivations.verify.numeric import numeric_check
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    d = Derivation("test.sizes", "t", "t", "0", (), (),
+                   ranges={m: Range(2, None, "at least two neurons")},
+                   sizes={m: Range(1, 6, "exhaustive enumeration over 2^m configurations")})
+    assert d.sampling_ranges == {m: (2, 6)}
+    rng = random.Random(0)
+    assert {draw_point(d, [m], rng)[m] for _ in range(60)} <= set(range(2, 7))
+    out = numeric_check(d, sp.binomial(m, 2), m * (m - 1) / 2, "=", seed=1, points=5)
+    assert out.agree is True
+    assert out.evidence["domain"] == {"m": {"low": "2", "high": None, "reason": "at least two neurons"}}
+    assert out.evidence["checked_sizes"]["m"] == {"low": "1", "high": "6",
+                                                 "reason": "exhaustive enumeration over 2^m configurations"}
+
+
+def test_unbounded_range_sampled_beyond_small_values() -> None:
+    from derivations.model import Range
+
+    m = sp.Symbol("m", integer=True, positive=True)
+    d = Derivation("test.halfline", "t", "t", "0", (), (), ranges={m: Range(2, None, "N >= 2")})
+    rng = random.Random(0)
+    values = {draw_point(d, [m], rng)[m] for _ in range(40)}
+    assert min(values) >= 2 and max(values) > 100, values
+
+
+@pytest.mark.parametrize("sizes", [{n: (1, 4)}, {n: sp.Rational(4)}, {n: None}],
+                         ids=["plain-tuple", "number", "none"])
+def test_cost_cap_needs_a_reason(sizes) -> None:
+    with pytest.raises(ValueError, match=r"sizes\[n\]"):
+        Derivation("test.sizes", "t", "t", "0", (), (), sizes=sizes)
+
+
+def test_cost_cap_outside_the_domain_rejected() -> None:
+    from derivations.model import Range
+
+    with pytest.raises(ValueError, match="no admissible"):
+        Derivation("test.sizes", "t", "t", "0", (), (), ranges={n: Range(10, None, "big")},
+                   sizes={n: Range(1, 5, "cheap")})
+
+
+def test_catalog_cost_caps_are_declared_apart() -> None:
+    """The four derivations that capped N for cost now declare the lecture's domain in
+    ``ranges`` (with reasons) and the cost in ``sizes``."""
+    from derivations import registry
+    from derivations.model.declarations import reason_of
+
+    for name in ("agliari.snr_split", "agliari.one_step_stability", "agliari.hopfield_energy",
+                 "kempe.infinite_memory"):
+        d = registry.get(name)
+        assert d.ranges and all(reason_of(b) for b in d.ranges.values()), name
+        assert all(b[1] is None for b in d.ranges.values()), (name, d.ranges)
+        assert all(c.reason for c in d.sizes.values()), name
+
+
+def test_nested_concrete_sum_of_a_table_is_summed_term_by_term() -> None:
+    """SymPy's evalf gives 0 for this nested sum of a ±1 table; the numeric half sums it."""
+    from derivations.symbolic.spins import random_spin_function
+    from derivations.verify.evaluate import Substituted
+
+    xi = random_spin_function(random.Random(0))
+    j, mu = sp.symbols("j mu", integer=True)
+    nested = sp.Sum(xi(j, 1) * sp.Sum(xi(3, mu) * xi(j, mu), (mu, 1, 2)) / 6, (j, 1, 6))
+    exact = sum(int(xi(jj, 1)) * sum(int(xi(3, m)) * int(xi(jj, m)) for m in (1, 2))
+                for jj in range(1, 7)) / sp.Integer(6)
+    assert exact != 0 and sp.N(nested, 30) != exact  # the SymPy evalf result this guards against
+    value = Substituted(nested)({}, 30)[0]
+    assert abs(value - sp.Float(exact, 40)) <= sp.Float(10) ** -28, (value, exact)

@@ -126,18 +126,67 @@ def _side(x, where: str):
                      "explicit sympy Matrix or a number (build sides from SymPy objects, never text)")
 
 
+class Range(tuple):
+    """A declared interval of a symbol with the reason for it.
+
+    A ``(low, high)`` tuple — code that unpacks ``lo, hi = ranges[s]`` keeps working — plus
+    ``reason``.  ``None`` for an end means unbounded (N ≥ 2: ``Range(2, None, …)``).  In
+    ``Derivation.ranges`` it is the lecture's domain of validity ("a network needs two
+    neurons"); in ``Derivation.sizes`` the values the numeric check evaluates, capped for
+    cost ("exhaustive enumeration over 2^N spin configurations").
+    """
+
+    def __new__(cls, low, high, reason: str = ""):
+        self = super().__new__(cls, (low, high))
+        self.reason = reason
+        return self
+
+    def __getnewargs__(self):  # pickling (worker processes) keeps the reason
+        return (self[0], self[1], self.reason)
+
+    @property
+    def low(self):
+        return self[0]
+
+    @property
+    def high(self):
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"Range({self[0]!r}, {self[1]!r}, {self.reason!r})"
+
+
+def reason_of(bounds) -> str:
+    """The declared reason of a range (a plain tuple is the lecture's own range, unexplained)."""
+    return getattr(bounds, "reason", "")
+
+
+def intersect(a, b):
+    """The intersection of two ``(low, high)`` ranges (``None``: unbounded), ``b`` may be None."""
+    if b is None:
+        return a
+    if a is None:
+        return b
+    lo = [v for v in (a[0], b[0]) if v is not None]
+    hi = [v for v in (a[1], b[1]) if v is not None]
+    return (max(lo, key=sp.Rational) if lo else None, min(hi, key=sp.Rational) if hi else None)
+
+
 def _range_problem(sym, bounds) -> str | None:
     """Why ``bounds`` has no value admissible for ``sym``'s assumptions (None if it has one)."""
     try:
-        lo, hi = (sp.Rational(v) if not isinstance(v, sp.Basic) else v for v in bounds)
+        if len(bounds) != 2:
+            raise ValueError
+        lo, hi = (v if isinstance(v, sp.Basic) else sp.oo * (1 if k else -1) if v is None
+                  else sp.Rational(v) for k, v in enumerate(bounds))
     except (TypeError, ValueError):
         return f"expected (low, high) numbers, got {bounds!r}"
-    if not (lo.is_number and hi.is_number and lo.is_real and hi.is_real):
+    if not (lo.is_number and hi.is_number and lo.is_extended_real and hi.is_extended_real):
         return "bounds must be real numbers"
     if lo > hi:
         return f"low {lo} > high {hi}"
     if sym.is_integer:
-        lo, hi = sp.ceiling(lo), sp.floor(hi)
+        lo, hi = sp.ceiling(lo), sp.floor(hi)  # ±oo stay ±oo
         if lo > hi:
             return "no integer inside it"
     if sym.is_positive and hi <= 0 or sym.is_nonnegative and hi < 0:
@@ -237,8 +286,12 @@ class Derivation:
     claims: tuple[Claim, ...] = ()
     matrices: tuple[Matrix, ...] = ()
     functions: tuple[FunctionFamily, ...] = ()
-    # symbol -> (low, high) sampling range for numeric checks (exact rationals inside it)
+    # symbol -> the lecture's domain of validity, (low, high) or Range(low, high, reason)
+    # (None: unbounded); numeric points are drawn inside it (exact rationals)
     ranges: Mapping[sp.Symbol, tuple[Any, Any]] = field(default_factory=dict)
+    # symbol -> Range(low, high, reason): the values the numeric check evaluates, capped for
+    # cost (never the lecture's domain: that is ``ranges``); points are drawn in the intersection
+    sizes: Mapping[sp.Symbol, Range] = field(default_factory=dict)
     # substitutions that fix a symbol's size for matrix numerics, e.g. {d: (1, 2, 3)}
     dimensions: Mapping[sp.Symbol, Sequence[int]] = field(default_factory=dict)
     # labels in ``equations`` that the notes print as definitions rather than derived results
@@ -284,6 +337,14 @@ class Derivation:
             if why:
                 raise ValueError(f"derivation {self.id}: ranges[{sym}]={bounds!r} has no admissible "
                                  f"value ({why})")
+        for sym, cap in self.sizes.items():
+            if not isinstance(cap, Range) or not cap.reason:
+                raise ValueError(f"derivation {self.id}: sizes[{sym}]={cap!r}, expected "
+                                 "Range(low, high, reason) with the cost that caps it")
+            why = _range_problem(sym, intersect(self.ranges.get(sym), cap))
+            if why:
+                raise ValueError(f"derivation {self.id}: sizes[{sym}]={cap!r} within ranges[{sym}]="
+                                 f"{self.ranges.get(sym)!r} has no admissible value ({why})")
         for sym, sizes in self.dimensions.items():
             if not sizes or not all(int(v) == v and v >= 1 for v in sizes):
                 raise ValueError(f"derivation {self.id}: dimensions[{sym}]={sizes!r}, expected "
@@ -292,6 +353,12 @@ class Derivation:
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"derivation {self.id}: duplicate claim names {dup}")
+
+    @property
+    def sampling_ranges(self) -> dict:
+        """Where numeric points are drawn: each declared range within its cost cap (if any)."""
+        return {s: intersect(self.ranges.get(s), self.sizes.get(s))
+                for s in list(self.ranges) + [s for s in self.sizes if s not in self.ranges]}
 
     def step(self, step_id: str) -> Step:
         """The step with id ``step_id`` (``KeyError`` naming the known ids otherwise)."""

@@ -12,7 +12,12 @@ a cyclic normal form, so true matrix identities stay unproved.  Here:
   same matrix (C, C + σ²I, their powers and inverses) commute, so they are sorted;
 * products are distributed over sums (negative powers stay atoms), traces are linear,
   tr(I_d) = d, tr(Mᵀ) = tr(M), and tr(ABC) takes the least rotation of its factors (and of its
-  transposed reversal).
+  transposed reversal);
+* determinants: det of a product of square factors is the product of their determinants
+  (det(M⁻¹) = 1/det(M), det(Mᵀ) = det(M), det(cM) = cⁿ det(M) for n×n M, det(I) = 1,
+  det(σ²I + UBUᵀ) = det(σ²I + B)), and an orthogonal Q has det(Q)² = 1, so powers of det(Q)
+  reduce modulo 2 — det(Q) itself is ±1 and is never replaced by 1.  A product with a
+  non-square factor (det(XᵀX)) stays one determinant.
 
 ``canonical(expr, props)`` applies these to a fixed point; equal canonical forms prove equality.
 """
@@ -366,9 +371,60 @@ def _matrix(e, props):
     return sp.MatAdd(*out) if out else sp.ZeroMatrix(*e.shape)
 
 
+# ---------------------------------------------------------------- determinants
+
+def _det(m, props):
+    """det(m) as a product of powers of determinants of canonical factors (a scalar)."""
+    n = m.rows
+    if isinstance(m, sp.MatrixBase) or not (isinstance(m, sp.MatrixExpr) and _square(m)):
+        return sp.Determinant(m)
+    m = _push(m, props)
+    coeff, items = _factors(m, props)
+    items = _simplify_items(items, props)
+    if not all(_square(b) for b, _ in items):  # det(XᵀX) ≠ det(Xᵀ)det(X): not square factors
+        return coeff ** n * sp.Determinant(_rebuild(items))
+    out = coeff ** n
+    for b, p in items:
+        out *= _det_atom(b, props) ** p
+    return out
+
+
+def _det_atom(b, props):
+    if isinstance(b, sp.Identity):
+        return sp.S.One
+    if isinstance(b, sp.Transpose):  # det(Bᵀ) = det(B)
+        return _det_atom(b.arg, props)
+    if isinstance(b, sp.MatAdd):
+        conj = _conjugated(b, props)
+        if conj is not None:  # det(U M Uᵀ) = det(U)² det(M) = det(M)
+            return _det(conj[1], props)
+        return sp.Determinant(_matrix(b, props))
+    if isinstance(b, sp.MatMul) and all(_square(a) for a in b.args if isinstance(a, sp.MatrixExpr)):
+        return _det(b, props)
+    return sp.Determinant(b)
+
+
+def _orthogonal_det_powers(e, props):
+    """det(Q)^k = det(Q)^(k mod 2) for an orthogonal Q (det(Q) = ±1)."""
+    def is_orth_det(x):
+        return isinstance(x, sp.Determinant) and _orth(x.arg, props)
+
+    return e.replace(lambda x: isinstance(x, sp.Pow) and is_orth_det(x.base) and x.exp.is_Integer,
+                     lambda x: x.base ** (int(x.exp) % 2))
+
+
+def _determinants(expr, props):
+    """Every determinant in ``expr`` in its canonical product form."""
+    if not expr.has(sp.Determinant):
+        return expr
+    expr = expr.replace(lambda x: isinstance(x, sp.Determinant), lambda x: _det(x.arg, props))
+    return _orthogonal_det_powers(sp.expand(expr) if not isinstance(expr, sp.MatrixExpr) else expr,
+                                  props)
+
+
 def canonical(expr, props: Props):
     """The canonical form of ``expr`` (a matrix expression, or a scalar with traces)."""
-    expr = _push(expr, props)
+    expr = _determinants(_push(expr, props), props)
     if isinstance(expr, sp.MatrixExpr) and not isinstance(expr, sp.MatrixBase):
         return _matrix(expr, props)
     return _traces(expr, props)

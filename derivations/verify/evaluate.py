@@ -50,7 +50,9 @@ def _held_forms(e, matrices: bool = True) -> bool:
 
 
 def _to_mp(v: sp.Expr, dps: int):
-    return v._to_mpmath(dps_to_prec(dps + 10))
+    """An mpmath number (SymPy integers come back as Python ints, and 1/(n + 1) at n = 2 would
+    then be a double)."""
+    return mpmath.mpmathify(v._to_mpmath(dps_to_prec(dps + 10)))
 
 
 def _as_values(out) -> tuple:
@@ -59,6 +61,8 @@ def _as_values(out) -> tuple:
     res = []
     for v in vals:
         v = mpmath.mpmathify(v)
+        if isinstance(v, type(mpmath.pi)):  # lazy mpmath.pi: fix it at the
+            v = +v  # working precision (callers evaluate inside workdps), not when compared
         if mpmath.isnan(v) or mpmath.isinf(v):
             raise Undefined(str(v))
         res.append(v)
@@ -103,14 +107,25 @@ class Lambdified:
 
 
 class Substituted:
-    """A side evaluated by substitution, concrete matrices multiplied out, then ``evalf``."""
+    """A side evaluated by substitution, concrete matrices multiplied out, then ``evalf``;
+    integrals by the first quadrature rule, or the second (``rule=SECOND``).  ``quadratures``
+    says how the integrals of the last evaluation were computed."""
 
     route = "sympy-evalf"
 
-    def __init__(self, expr) -> None:
+    def __init__(self, expr, rule: str = "first") -> None:
         self.expr = expr
+        self.rule = rule
+        self.quadratures: list = []
 
     def __call__(self, point: Mapping, dps: int) -> tuple:
+        with quadrature(self.rule) as log:
+            try:
+                return self._call(point, dps)
+            finally:
+                self.quadratures = list(log)
+
+    def _call(self, point: Mapping, dps: int) -> tuple:
         try:
             value = _evaluate(self.expr, point, dps)
         except (ZeroDivisionError, NonInvertibleMatrixError) as exc:
@@ -164,11 +179,29 @@ def _evaluate(expr, point, prec, strict: bool = False):
     expr = _numeric_derivatives(as_expr(expr), point, prec)
     value = explicit(substitute(expr, point))
     value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
+    value = value.replace(_short_concrete_sum, lambda e: e.doit())
     value = value.replace(lambda e: _is_integral(e) and not e.free_symbols, lambda e: _integral_value(e, prec))
     out = _n(value, prec, strict)
     if not _done(out) and hasattr(value, "doit"):
         out = _n(value.doit(integrals=False), prec, strict)
     return out
+
+
+MAX_SUM_TERMS = 20_000
+
+
+def _short_concrete_sum(e) -> bool:
+    """A ``Sum`` with numeric limits and no parameters, of at most MAX_SUM_TERMS terms: summed
+    term by term (``doit``).  SymPy's ``evalf`` returns 0 for a nested sum of an unevaluated
+    table function, Sum(ξ(j, 1) Sum(ξ(3, μ) ξ(j, μ), (μ, 1, 2)), (j, 1, 6)) (its value is 2/3)."""
+    if not isinstance(e, sp.Sum) or e.free_symbols:
+        return False
+    count = 1
+    for _, lo, hi in e.limits:
+        if not (lo.is_Integer and hi.is_Integer):
+            return False
+        count *= max(int(hi) - int(lo) + 1, 0)
+    return count <= MAX_SUM_TERMS
 
 
 def _scalar_derivative(e) -> bool:
@@ -222,9 +255,43 @@ def _done(x) -> bool:
     return all(v.is_number and _evaluated(v) for v in vals)
 
 
+# ---------------------------------------------------------------- quadrature
+#
+# Two independent quadratures (DESIGN §2).  The first — tanh-sinh over the interval split at
+# the integrand's located peaks — gives every value; a disagreement found through it is
+# re-evaluated by the second — Gauss–Legendre on a mesh graded geometrically around the located
+# peaks and around the largest values of a scan of |f| — before it can be a witness.  Gaussian
+# integrands (Σ c xᵏ exp(quadratic) over ℝ) are exact moments in both.
+
+FIRST, SECOND = "first", "second"
+_QUADRATURE = {"rule": FIRST, "log": []}  # the rule in use, and what the integrals were given by
+
+
+class quadrature:
+    """``with quadrature(SECOND) as log:`` evaluates integrals by the second rule; ``log``
+    receives one description per integral evaluated."""
+
+    def __init__(self, rule: str = FIRST) -> None:
+        self.rule = rule
+
+    def __enter__(self) -> list:
+        self.saved = dict(_QUADRATURE)
+        _QUADRATURE.update(rule=self.rule, log=[])
+        return _QUADRATURE["log"]
+
+    def __exit__(self, *exc) -> None:
+        _QUADRATURE.update(self.saved)
+
+
+def _log(text: str) -> None:
+    if text not in _QUADRATURE["log"]:
+        _QUADRATURE["log"].append(text)
+
+
 def _quad(integral, prec):
     """A closed definite integral by mpmath quadrature at ``prec`` digits (much faster than
     ``Integral.evalf``); falls back to evalf if the integrand cannot be translated."""
+    second = _QUADRATURE["rule"] == SECOND
     try:
         with mpmath.workdps(prec + 10):
             if len(integral.limits) == 1 and len(integral.limits[0]) == 3:
@@ -232,8 +299,26 @@ def _quad(integral, prec):
                 value = _gaussian_integral(integral.function, x, a, b, prec)
                 if value is None:
                     f = sp.lambdify(x, integral.function, modules="mpmath")
-                    value = _converged_quad(f, _mp_limit(a), _mp_limit(b), prec)
+                    lo, hi = _mp_limit(a), _mp_limit(b)
+                    peaks = _peaks(integral.function, x, lo, hi)
+                    if second:
+                        around = _peaks(integral.function, x, lo, hi, ends=True) + _scan_maxima(f, lo, hi)
+                        cuts = _graded_cuts(around, lo, hi)
+                        _log(f"Gauss–Legendre on {len(cuts) - 1} intervals graded around x = "
+                             f"{_where(around)}" + (", tails mapped by u = 1/x" if
+                                                    not mpmath.isfinite(lo) or not mpmath.isfinite(hi) else ""))
+                        value = _converged(lambda cs: _gauss_legendre(f, cs), cuts, prec)
+                    else:
+                        cuts = _peak_cuts(peaks, lo, hi)
+                        _log(f"tanh-sinh split at {len(cuts) - 2} points around x = {_where(peaks)}"
+                             if len(cuts) > 2 else "tanh-sinh unsplit")
+                        value = _converged_quad(f, cuts, prec)
+                else:
+                    _log("exact Gaussian moments")
+            elif second:
+                raise Unevaluable("no second quadrature for a multiple integral")
             else:
+                _log("mpmath multiple quadrature")
                 value = sp.lambdify([], integral, modules="mpmath")()
         value = mpmath.mpmathify(value)
         if mpmath.isinf(value) and mpmath.im(value) == 0:
@@ -242,10 +327,138 @@ def _quad(integral, prec):
             return integral
         return sp.Float(value, prec) if mpmath.im(value) == 0 else \
             sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
-    except Undefined:
+    except (Undefined, Unevaluable):
         raise
     except Exception:  # noqa: BLE001 - fall back to sympy's own evalf of the integral
+        if second:
+            raise Unevaluable("the second quadrature cannot evaluate this integrand") from None
         return integral
+
+
+MAX_PEAKS = 8
+
+
+def _peaks(f, x, lo, hi, ends: bool = False) -> list:
+    """``[(centre, width), …]`` where a closed integrand can vary fast: the real parts of the
+    roots of the polynomials in ``x`` it divides by, raises to a power or applies a function to
+    (a Lorentzian's c ± iw, sech((x − c)/w)'s c), with the distance of the root to the real
+    axis (or the scale over which the polynomial changes by 1) as the width."""
+    cands = set()
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.Pow):
+            cands.add(node.base)
+            if node.exp.has(x):
+                cands.add(node.exp)
+        elif isinstance(node, sp.Function):
+            cands.update(node.args)
+    out = []
+    for c in cands:
+        if not c.has(x):
+            continue
+        try:
+            poly = sp.Poly(c, x)
+            if not 1 <= poly.degree() <= 12:
+                continue
+            coeffs = [mpmath.mpmathify(sp.N(k, 20)) for k in poly.all_coeffs()]
+            roots = mpmath.polyroots(coeffs, maxsteps=200, extraprec=60) if len(coeffs) > 2 \
+                else [-coeffs[1] / coeffs[0]]
+        except Exception:  # noqa: BLE001 - not a polynomial, or no convergence: no peak from it
+            continue
+        deriv = [k * (len(coeffs) - 1 - i) for i, k in enumerate(coeffs[:-1])]
+        for r in roots:
+            centre = mpmath.re(r)
+            inside = lo <= centre <= hi if ends else lo < centre < hi
+            if not inside or not mpmath.isfinite(centre):
+                continue
+            slope = abs(mpmath.polyval(deriv, centre))
+            width = abs(mpmath.im(r)) or (1 / slope if slope else abs(coeffs[0]) ** (-mpmath.mpf(1) / (len(coeffs) - 1)))
+            out.append((centre, max(width, mpmath.mpf(10) ** -25)))
+    out.sort(key=lambda p: p[1])
+    unique: list = []
+    for c, w in out:  # one entry per centre, its narrowest width
+        if not any(abs(c - u) <= w for u, _ in unique):
+            unique.append((c, w))
+    return unique[:MAX_PEAKS]
+
+
+def _scan_maxima(f, lo, hi, count: int = 2) -> list:
+    """The points of a coarse scan where |f| is largest (the second rule's own peak finder)."""
+    if mpmath.isfinite(lo) and mpmath.isfinite(hi):
+        grid = [lo + (hi - lo) * (k + mpmath.mpf(1) / 2) / 128 for k in range(128)]
+    else:
+        mags = [mpmath.mpf(10) ** (e / mpmath.mpf(8)) for e in range(-24, 33)]
+        base = lo if mpmath.isfinite(lo) else (hi if mpmath.isfinite(hi) else mpmath.mpf(0))
+        grid = [base + s * m for m in mags for s in (1, -1)] + [base]
+        grid = [g for g in grid if lo < g < hi]
+    vals = []
+    with mpmath.workdps(15):
+        for g in grid:
+            try:
+                v = abs(mpmath.mpmathify(f(g)))
+            except Exception:  # noqa: BLE001 - a pole on the grid: not a maximum to integrate around
+                continue
+            if mpmath.isfinite(v):
+                vals.append((v, g))
+    vals.sort(key=lambda t: -t[0])
+    spacing = (hi - lo) / 128 if mpmath.isfinite(lo) and mpmath.isfinite(hi) else None
+    return [(g, spacing or max(abs(g - lo) if mpmath.isfinite(lo) else abs(g), mpmath.mpf(1)) / 8)
+            for _, g in vals[:count]]
+
+
+def _peak_cuts(peaks, lo, hi) -> list:
+    """The first rule's interval: split at each peak and one width either side."""
+    cuts = {lo, hi}
+    for c, w in peaks:
+        cuts |= {c - w, c, c + w}
+    return sorted(p for p in cuts if lo <= p <= hi)
+
+
+def _graded_cuts(peaks, lo, hi) -> list:
+    """The second rule's mesh: around each centre, points at ± width·10^k out to the interval's
+    scale (a graded mesh: each ring is smooth at its own scale); an infinite end is cut at ±R
+    with R ≥ 100 × the largest centre (the tail beyond is mapped, see ``_tails_mapped``)."""
+    far = max([abs(c) for c, _ in peaks] + [mpmath.mpf(1)]) * 100
+    cuts = {lo if mpmath.isfinite(lo) else -far, hi if mpmath.isfinite(hi) else far}
+    if mpmath.isfinite(lo) and mpmath.isfinite(hi):
+        far = hi - lo
+    for c, w in peaks:
+        s = w / 10
+        cuts.add(c)
+        while s <= far:
+            cuts |= {c - s, c + s}
+            s *= 10
+    a, b = min(cuts), max(cuts)
+    inside = sorted(p for p in cuts if lo <= p <= hi and a <= p <= b)
+    inside = [-mpmath.inf] * (not mpmath.isfinite(lo)) + inside + [mpmath.inf] * (not mpmath.isfinite(hi))
+    out = [inside[0]]
+    for p in inside[1:]:  # no interval narrower than the working precision can resolve
+        if p - out[-1] > abs(p) * mpmath.mpf(10) ** (-mpmath.mp.dps // 2) or p == inside[-1]:
+            out.append(p)
+    return out
+
+
+GL_DEGREE = 6  # Gauss–Legendre up to 3·2⁵ = 96 nodes per interval (node tables are costly to build) (the graded mesh does the rest)
+
+
+def _gauss_legendre(f, cuts):
+    """``(value, error)`` of ∫ f over ``cuts`` by Gauss–Legendre: each finite interval, and each
+    infinite tail beyond the outermost cut r mapped to [0, 1] by x = r/u (dx = |r|/u² du, smooth
+    for a decaying f)."""
+    finite = [c for c in cuts if mpmath.isfinite(c)]
+    pieces = [(f, a, b) for a, b in zip(finite[:-1], finite[1:])]
+    for r, infinite in ((finite[0], not mpmath.isfinite(cuts[0])), (finite[-1], not mpmath.isfinite(cuts[-1]))):
+        if infinite:
+            pieces.append((lambda u, r=r: f(r / u) * abs(r) / u**2, 0, 1))
+    total, error = [], []
+    for g, a, b in pieces:
+        v, e = mpmath.quad(g, [a, b], method="gauss-legendre", error=True, maxdegree=GL_DEGREE)
+        total.append(v)
+        error.append(e)
+    return mpmath.fsum(total), mpmath.fsum(error)
+
+
+def _where(pts) -> str:
+    return ", ".join(mpmath.nstr(c, 6) for c, _ in pts[:4]) + (" …" if len(pts) > 4 else "") if pts else "0"
 
 
 def _gaussian_integral(f, x, a, b, prec):
@@ -263,25 +476,30 @@ def _gaussian_integral(f, x, a, b, prec):
     return exact
 
 
-def _converged_quad(f, a, b, prec):
-    """mpmath quadrature that says when it does not converge (a divergent integral is
-    undefined, which beside a finite other side is a witness).  A node on a pole is avoided
-    by splitting the interval there."""
-    cuts = [a, b]
+def _converged_quad(f, cuts, prec):
+    """The first rule: mpmath's tanh-sinh over ``cuts``."""
+    return _converged(lambda cs: mpmath.quad(f, cs, error=True, method="tanh-sinh"), cuts, prec)
+
+
+def _converged(quad, cuts, prec):
+    """``quad(cuts)`` (→ value, error) that says when it does not converge (a divergent
+    integral is undefined, which beside a finite other side is a witness).  A node on a pole
+    is avoided by splitting the interval there."""
+    a, b = cuts[0], cuts[-1]
     for attempt in range(2):
         try:
-            value, err = mpmath.quad(f, cuts, error=True)
+            value, err = quad(cuts)
             break
         except ZeroDivisionError:
             mid = (a + b) / 2 if mpmath.isfinite(a) and mpmath.isfinite(b) else mpmath.mpf(0)
-            cuts = [a, mid, b]
+            cuts = sorted(set(cuts) | {mid})
     else:
         raise Undefined("the integrand is undefined inside the interval of integration")
     # mpmath's estimate is crude: when it is large, the value is recomputed at 20 more
     # digits; a divergent integral's value runs away, a convergent one's stays put
     if mpmath.isfinite(value) and err >= mpmath.mpf("0.01"):
         with mpmath.workdps(prec + 20):
-            again = mpmath.quad(f, cuts)
+            again = quad(cuts)[0]
         if abs(again - value) <= abs(again) * mpmath.mpf(10) ** (-(prec // 3)):
             return value
     if not mpmath.isfinite(value) or err >= mpmath.mpf("0.01"):
@@ -299,7 +517,10 @@ def _is_integral(e) -> bool:
 
 def _integral_value(e, prec):
     """sympy Integrals go to mpmath quadrature; an integral class with its own evalf (e.g. a
-    closed form for a family of priors) is asked first, quadrature only if it has no answer."""
+    closed form for a family of priors) is asked first, quadrature only if it has no answer —
+    except under the second rule, which evaluates every integral (same meaning) itself."""
+    if _QUADRATURE["rule"] == SECOND:
+        return _quad(sp.Integral(e.function, *e.limits), prec)
     if not isinstance(e, sp.Integral):
         own = e.evalf(prec)
         if own.is_number and not own.has(sp.zoo, sp.nan) and _evaluated(own):

@@ -25,8 +25,8 @@ def supported(expr) -> bool:
 
 
 def _has_matrix(e) -> bool:
-    return isinstance(e, (sp.MatrixExpr, sp.MatrixBase)) or bool(e.atoms(sp.MatrixSymbol)) or \
-        any(isinstance(a, sp.MatrixBase) for a in sp.preorder_traversal(e))
+    return isinstance(e, (sp.MatrixExpr, sp.MatrixBase)) or \
+        any(isinstance(a, (sp.MatrixExpr, sp.MatrixBase)) for a in sp.preorder_traversal(e))  # det(I_d)
 
 
 def _children(e):
@@ -129,4 +129,4 @@ def _inverse(m):
 def _mp(v, dps):
     if isinstance(v, sp.MatrixBase):
         return mpmath.matrix([[_mp(x, dps) for x in v.row(i)] for i in range(v.rows)])
-    return v._to_mpmath(dps_to_prec(dps + 10))
+    return mpmath.mpmathify(v._to_mpmath(dps_to_prec(dps + 10)))  # never a Python int

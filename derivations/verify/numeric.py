@@ -26,8 +26,8 @@ import mpmath
 import sympy as sp
 
 from ..model import Derivation
-from .evaluate import (PRECISION, Lambdified, Substituted, Undefined, Unevaluable, _held_forms,
-                       evaluator)
+from .evaluate import (PRECISION, SECOND, Lambdified, Substituted, Undefined, Unevaluable, _held_forms,
+                       _is_integral, evaluator)
 from .points import as_expr, describe, draw_point, explicit, plan, substitute
 
 MAX_PRECISION = 240  # disagreements are re-evaluated at 2x, 4x, … up to this many digits
@@ -184,8 +184,47 @@ def _short(v) -> Any:
     return [mpmath.nstr(x, 20) for x in v]
 
 
-def recheck(lhs, rhs, point, relation, tol, s: Settled) -> tuple[bool, str]:
-    """Re-check a witness by a route independent of the one that found it."""
+QUADRATURES_DISAGREE = "the two quadratures disagree"
+
+
+def _has_quadrature(e) -> bool:
+    e = as_expr(e)
+    nodes = (x for m in (e if isinstance(e, sp.MatrixBase) else [e]) for x in sp.preorder_traversal(m))
+    return any(_is_integral(x) for x in nodes)
+
+
+def _rules(*evaluators) -> str:
+    done = [q for f in evaluators for q in getattr(f, "quadratures", ())]
+    return "; ".join(dict.fromkeys(done)) or "no quadrature"
+
+
+def _second_quadrature(lhs, rhs, point, relation, tol, s: Settled, first) -> tuple[bool, str]:
+    """A disagreement that went through quadrature, re-evaluated by the second, independent
+    rule (:mod:`.evaluate`).  It is a witness only if the second rule reproduces both values
+    to within 1/1000 of the discrepancy; if the rules disagree the point is skipped."""
+    fl2, fr2 = Substituted(lhs, SECOND), Substituted(rhs, SECOND)
+    try:
+        lv, rv = fl2(point, s.dps), fr2(point, s.dps)
+    except Undefined as exc:
+        return False, f"{QUADRATURES_DISAGREE}: the first ({_rules(*first)}) gives a value, the " \
+                      f"second ({_rules(fl2, fr2)}) none ({exc})"
+    except Unevaluable as exc:
+        return False, f"no second quadrature: {exc}"
+    close = max(s.rel / 1000, 10.0 ** (-(s.dps // 2)))
+    with mpmath.workdps(s.dps):
+        same = agree(lv, s.lhs, "=", close)[0] and agree(rv, s.rhs, "=", close)[0]
+        still = not agree(lv, rv, relation, tol)[0]
+    if not same:
+        return False, f"{QUADRATURES_DISAGREE}: first ({_rules(*first)}) {_short(s.lhs)} vs " \
+                      f"{_short(s.rhs)}, second ({_rules(fl2, fr2)}) {_short(lv)} vs {_short(rv)}"
+    return still, (f"two independent quadratures agree to within 1/1000 of the discrepancy — first "
+                   f"{_rules(*first)}, second {_rules(fl2, fr2)}; stable from {PRECISION} to {s.dps} digits")
+
+
+def recheck(lhs, rhs, point, relation, tol, s: Settled, first=()) -> tuple[bool, str]:
+    """Re-check a witness by a route independent of the one that found it (``first``: the
+    evaluators that found it, for the record)."""
+    quadrature = _has_quadrature(lhs) or _has_quadrature(rhs)
     if s.kind == "undefined":
         undefined_side = lhs if isinstance(s.lhs, Exception) else rhs
         other = rhs if undefined_side is lhs else lhs
@@ -193,13 +232,31 @@ def recheck(lhs, rhs, point, relation, tol, s: Settled) -> tuple[bool, str]:
             Substituted(other)(point, 2 * PRECISION)
         except (Undefined, Unevaluable):
             return False, ""
+        if _has_quadrature(undefined_side):  # the second rule must not find the other side's value
+            second = Substituted(undefined_side, SECOND)
+            try:
+                value = second(point, PRECISION)
+            except (Undefined, Unevaluable):
+                value = None
+            if value is not None:
+                other_value = Substituted(other)(point, PRECISION)
+                with mpmath.workdps(PRECISION):
+                    if agree(value, other_value, relation, tol)[0]:
+                        return False, (f"{QUADRATURES_DISAGREE}: the first ({_rules(*first)}) finds no "
+                                       f"value, the second ({_rules(second)}) {_short(value)}, equal to "
+                                       f"the other side")
+        also = "" if not _has_quadrature(undefined_side) else (
+            f"; the second quadrature ({_rules(second)}) " +
+            (f"gives {_short(value)}, not the other side's value" if value is not None else "finds no value either"))
         try:
             Substituted(undefined_side)(point, 2 * PRECISION)
         except Undefined as exc:
-            return True, f"SymPy evalf at {2 * PRECISION} digits: one side finite, the other undefined ({exc})"
+            return True, f"SymPy evalf at {2 * PRECISION} digits: one side finite, the other undefined ({exc}){also}"
         except Unevaluable:
-            return True, "one side finite; the other cannot be evaluated there by SymPy either"
+            return True, f"one side finite; the other cannot be evaluated there by SymPy either{also}"
         return False, ""
+    if quadrature:
+        return _second_quadrature(lhs, rhs, point, relation, tol, s, first)
     if relation == "=":
         exact = _exact_difference(lhs, rhs, point)
         if exact is not None:
@@ -282,7 +339,7 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
     route = routes.pop() if len(routes) == 1 else (Lambdified.route if not routes else Substituted.route)
     queue, exhaustive, total = _points(derivation, exprs, rng, constraints, domain, route, points)
     counts = {"special": 0, "random": 0, "exhaustive": 0, "constant": 0}
-    skipped = removable = 0
+    skipped = removable = disputed = 0
     max_dps = PRECISION
     notes: list[str] = []
     if not domain and total is None:
@@ -295,16 +352,21 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
                 removable += 1
                 continue
         if s.kind in ("disagree", "undefined"):
-            confirmed, how = recheck(exprs[0], exprs[1], point, relation, tolerance, s)
+            confirmed, how = recheck(exprs[0], exprs[1], point, relation, tolerance, s, (fl, fr))
             if confirmed:
                 evaluation = {"lhs": _short(s.lhs), "rhs": _short(s.rhs), "recheck": how,
                               "relative_difference": "inf" if s.kind == "undefined" else f"{s.rel:.3g}",
                               "kind": kind}
                 return NumericOutcome(False, sum(counts.values()) + 1, False, describe(point),
                                       evaluation, evidence=_evidence(counts, skipped, removable,
-                                                                     max_dps, fl, fr))
+                                                                     max_dps, fl, fr, disputed,
+                                                                     derivation, symbols))
             skipped += 1
-            notes.append("a disagreement the independent re-check did not confirm")
+            if how.startswith(QUADRATURES_DISAGREE):
+                disputed += 1
+                notes.append(f"{QUADRATURES_DISAGREE} at {describe(point)} (skipped, never a witness): {how}")
+            else:
+                notes.append("a disagreement the independent re-check did not confirm")
             continue
         if s.kind == "skipped":
             skipped += 1
@@ -313,13 +375,18 @@ def numeric_check(derivation: Derivation, lhs, rhs, relation: str, *, seed: int,
             continue
         counts[kind] += 1
         max_dps = max(max_dps, s.dps)
-    evidence = _evidence(counts, skipped, removable, max_dps, fl, fr)
+    evidence = _evidence(counts, skipped, removable, max_dps, fl, fr, disputed, derivation, symbols)
     checked = sum(counts.values())
+    if disputed:  # said first: these points would have been witnesses of a missed peak
+        notes = [n for n in notes if n.startswith(QUADRATURES_DISAGREE)][:1] + \
+            [n for n in notes if not n.startswith(QUADRATURES_DISAGREE)]
     if checked == 0:
         return NumericOutcome(None, 0, False, note="no admissible point could be evaluated"
                               + (f" ({notes[0]})" if notes else ""), evidence=evidence)
     full = exhaustive and counts["exhaustive"] == total
     note = f"{skipped} point(s) skipped: {notes[0]}" if skipped and notes else ""
+    if disputed:
+        note += f" ({disputed} where {QUADRATURES_DISAGREE})"
     return NumericOutcome(True, checked, full, note=note, evidence=evidence)
 
 
@@ -332,11 +399,34 @@ def _top_up(derivation, exprs, rng, constraints, counts, points):
         yield "random", draw_point(derivation, exprs, rng, constraints)
 
 
-def _evidence(counts, skipped, removable, dps, fl, fr) -> dict:
+def _bounds(derivation, table: str, symbols) -> dict:
+    """``{name: {"low", "high", "reason"}}`` of the step's symbols in ``derivation.<table>``
+    (ranges: the lecture's domain of validity; sizes: the values checked, capped for cost)."""
+    from ..model.declarations import reason_of
+
+    out = {}
+    for sym in symbols:
+        b = getattr(derivation, table).get(sym)
+        if b is not None:
+            out[sym.name] = {"low": None if b[0] is None else str(b[0]),
+                             "high": None if b[1] is None else str(b[1]), "reason": reason_of(b)}
+    return out
+
+
+def _evidence(counts, skipped, removable, dps, fl, fr, disputed=0, derivation=None, symbols=()) -> dict:
     route = fl.route if fl.route == fr.route else f"{fl.route} / {fr.route}"
     ev = {k: v for k, v in counts.items() if v or k in ("special", "random")}
-    return {"points": ev, "skipped": skipped, "removable_singularities": removable,
-            "precision": PRECISION, "max_precision": dps, "route": route}
+    out = {"points": ev, "skipped": skipped, "removable_singularities": removable,
+           "precision": PRECISION, "max_precision": dps, "route": route}
+    if derivation is not None:  # where the points were drawn, and why there
+        domain, checked = _bounds(derivation, "ranges", symbols), _bounds(derivation, "sizes", symbols)
+        if domain:
+            out["domain"] = domain
+        if checked:
+            out["checked_sizes"] = checked
+    if disputed:  # skipped points where the two quadratures disagree (never witnesses)
+        out["quadratures_disagree"] = disputed
+    return out
 
 
 def enough(outcome: NumericOutcome) -> bool:

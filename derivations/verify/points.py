@@ -39,6 +39,11 @@ DIMENSION_EXTRA = 3  # declared matrix sizes are extended by this many larger on
 def _rational(rng: random.Random, lo, hi) -> sp.Rational:
     q = rng.choice(_DENOMS)
     lo_n, hi_n = int(sp.ceiling(R(lo) * q)), int(sp.floor(R(hi) * q))
+    for _ in range(12):  # a narrow range (1/1000, 1/100): finer denominators
+        if lo_n <= hi_n or R(hi) <= R(lo):
+            break
+        q *= 1000
+        lo_n, hi_n = int(sp.ceiling(R(lo) * q)), int(sp.floor(R(hi) * q))
     if lo_n > hi_n:
         raise ValueError(f"empty sampling range ({lo}, {hi})")
     return R(rng.randint(lo_n, hi_n), q)
@@ -67,8 +72,8 @@ def _admissible(sym: sp.Symbol, v: sp.Expr) -> bool:
 
 
 def _in_range(v, bounds) -> bool:
-    lo, hi = bounds
-    return v.is_real and R(lo) <= v <= R(hi)
+    lo, hi = bounds  # None: unbounded
+    return bool(v.is_real and (lo is None or R(lo) <= v) and (hi is None or v <= R(hi)))
 
 
 def _is_real(sym) -> bool:
@@ -86,7 +91,13 @@ def special_values(sym: sp.Symbol, ranges: Mapping) -> list[sp.Expr]:
             cands += [m, -m]
     else:
         cands = [R(a) + sp.I * R(b) for a, b in _SPECIAL_COMPLEX]
-    if sym in ranges:
+    if sym in ranges and None in ranges[sym]:  # a half-line (N >= 2): its end, then the rest
+        lo, hi = ranges[sym]
+        ends = [R(v) for v in (lo, hi) if v is not None]
+        if sym.is_integer:
+            ends = [sp.ceiling(lo) if lo is not None else sp.floor(hi)]
+        cands = ends + [c for c in cands if _in_range(c, ranges[sym])]
+    elif sym in ranges:
         lo, hi = (R(v) for v in ranges[sym])
         ends = [lo, hi, (lo + hi) / 2, lo + (hi - lo) / 100, hi - (hi - lo) / 100]
         if sym.is_integer:
@@ -101,6 +112,14 @@ def special_values(sym: sp.Symbol, ranges: Mapping) -> list[sp.Expr]:
 
 def scalar_value(sym: sp.Symbol, rng: random.Random, ranges: Mapping) -> sp.Expr:
     """A random exact value admissible for ``sym``, over its whole domain."""
+    if sym in ranges and None in ranges[sym]:  # a half-line: the end plus a log-uniform offset
+        lo, hi = ranges[sym]
+        for _ in range(1000):
+            off = _log_uniform(rng, -3, 3) if not sym.is_integer else sp.Integer(int(_log_uniform(rng, 0, 3)))
+            v = R(lo) + off if lo is not None else R(hi) - off
+            if _admissible(sym, v) and _in_range(v, (lo, hi)):
+                return v
+        raise ValueError(f"symbol {sym}: no admissible value in declared range {ranges[sym]}")
     if sym in ranges:
         lo, hi = ranges[sym]
         for _ in range(1000):
@@ -243,7 +262,7 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
         point: dict[Any, Any] = dict(fixed or {})
         point.update(_sizes(derivation, dims, rng, special))
         for j, s in enumerate(ordered):
-            vals = special_values(s, derivation.ranges)
+            vals = special_values(s, derivation.sampling_ranges)
             if not vals:
                 return None
             stride = (1, 3, 5, 7, 11, 13)[j % 6]
@@ -255,7 +274,7 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
         point = dict(fixed or {})
         point.update(_sizes(derivation, dims, rng, None))
         for s in ordered:
-            point[s] = scalar_value(s, rng, derivation.ranges)
+            point[s] = scalar_value(s, rng, derivation.sampling_ranges)
         if _satisfies(constraints, point):
             break
     else:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from numerics.samplers import hopfield
 
-from ...model import Claim, Derivation, Printed, Step
+from ...model import Claim, Derivation, Printed, Range, Step
 from .symbols import (K, LECTURE, N, T41, configuration_average, hebb, mu, spin_domain, spin_table)
 from .notation import FINITE_INSTANCES
 
@@ -122,7 +122,10 @@ DERIVATION = Derivation(
               equation="1.3.9", max_samples=60_000,
               simulates=_NETWORK + "; the sample is H(ξ^1) = −½ Σ_i ξ_i^1 φ_i(ξ^1)"),
     ),
-    ranges={N: (2, 9), K: (1, 6)},
+    # energy_at_pattern, the one step in symbolic N, K, is a closed form (lambdified, cheap):
+    # no cost cap, points drawn over the lecture's whole domain
+    ranges={N: Range(2, None, "a network of at least two neurons (pair couplings J_ij, i ≠ j)"),
+            K: Range(1, None, "at least the pattern σ = ξ^1 is stored: K ≥ 1")},
     not_encoded={
         "1.2.1": "McCulloch–Pitts threshold unit: a model definition, nothing derived",
         "1.2.2": "network version of 1.2.1: a model definition, nothing derived",

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from numerics.samplers import hopfield
 
-from ...model import Claim, Derivation, Step
+from ...model import Claim, Derivation, Range, Step
 from ...symbolic.finite_sum import FiniteSum
 from .symbols import (CROSSTALK_VARIANCE, GAUSSIAN_ERROR_ALPHA, GAUSSIAN_ERROR_FINITE_N,
                       GAUSSIAN_ERROR_LOAD, GAUSSIAN_TAIL, K, LECTURE, M, N, ONE_STEP_ERROR, SIGNAL,
@@ -23,6 +23,11 @@ CROSSTALK_STD = sp.sqrt((K - 1) * (N - 1)) / N
 # the sign held (-(N - 1 + S) would be distributed on construction: then 1.3.1 checks nothing)
 _ERROR_EVENT = FiniteSum(sp.binomial(M, k) * sp.Heaviside(sp.Mul(-1, N - 1 + (2 * k - M), evaluate=False)),
                          (k, 0, M)) / 2**M
+
+
+# why the checked N, K stay small (sizes are cost caps; ranges are the lecture's domain)
+_SUM_COST = ("exact SymPy sums over the M = (N − 1)(K − 1) crosstalk terms: the Kronecker double "
+             "sum has M² terms (900 at N = 7, K = 6) and the binomial error sum M + 1 exact terms")
 
 
 def _strategy_error_exact():
@@ -119,7 +124,9 @@ DERIVATION = Derivation(
               simulates=_NETWORK + ", started in ξ^1, one synchronous update sgn(φ) (ties: fair coin); "
                         "the sample is the fraction of flipped neurons"),
     ),
-    ranges={N: (2, 7), K: (1, 6)},
+    ranges={N: Range(2, None, "the field of a neuron sums over the other neurons: N ≥ 2"),
+            K: Range(1, None, "at least the retrieved pattern is stored: K ≥ 1")},
+    sizes={N: Range(2, 7, _SUM_COST), K: Range(1, 6, _SUM_COST)},
     not_quotable={
         "1.3.1": "a sign update of a vector of spins (sgn of the local fields): " + FINITE_INSTANCES,
         "1.3.3": FINITE_INSTANCES,

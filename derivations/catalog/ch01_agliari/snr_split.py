@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from numerics.samplers import hopfield
 
-from ...model import Claim, Derivation, Step
+from ...model import Claim, Derivation, Range, Step
 from ...symbolic.spins import XI_FAMILY, Xi
 from .symbols import (K, LECTURE, N, SIGNAL, i, j, mu, sum_over_others)
 from .notation import FINITE_INSTANCES
@@ -29,6 +29,10 @@ _SQUARES = sp.Mul(sp.Pow(Xi(i, 1), 2, evaluate=False), sp.Pow(Xi(j, 1), 2, evalu
 CROSSTALK = Xi(i, 1) / N * sum_over_others(Xi(j, 1) * sp.Sum(_OVERLAP_TERMS, (mu, 2, K)), j, i, N)
 _SIGNAL_FORM = sum_over_others(_SQUARES, j, i, N) / N + CROSSTALK
 _IN_RANGE = (sp.Le(i, N),)
+# why the checked N, K stay small (DESIGN §2: sizes are cost caps, ranges the lecture's domain)
+_SUM_COST = ("each side is an exact SymPy sum Σ_{j≠i} Σ_μ over a random ±1 pattern table, N·K "
+             "terms per point: ~0.3 s at N = 5, ~1 s at N = 20, ~5 s at N = 100, K = 20 (measured), "
+             "and a proof needs 5 points inside the step's time limit")
 
 # what the Monte Carlo claims simulate (the lecture's model, never the derived law)
 _NETWORK = ("a Hebbian network: K uniform ±1 patterns of N spins, J_ij = (1/N) Σ_μ ξ_i^μ ξ_j^μ, "
@@ -71,7 +75,11 @@ DERIVATION = Derivation(
               simulates=_NETWORK + "; the sample is the network's average of ξ_i^1 φ_i(ξ^1)"),
     ),
     functions=(XI_FAMILY,),
-    ranges={N: (2, 5), K: (1, 4), i: (1, 5)},
+    ranges={N: Range(2, None, "the field of neuron i sums over the other neurons j ≠ i: N ≥ 2"),
+            K: Range(1, None, "the retrieved pattern ξ^1 is stored: K ≥ 1 (K = 1: no crosstalk)"),
+            i: Range(1, None, "neurons are numbered 1..N (i ≤ N is each step's constraint)")},
+    sizes={N: Range(2, 8, _SUM_COST), K: Range(1, 5, _SUM_COST),
+           i: Range(1, 8, "i ≤ N, the largest N checked")},
     not_quotable={
         "1.2.15": ("the notes write \\sum_{\\mu}^K (an upper limit without a lower one), which "
                    "the reader rejects; " + FINITE_INSTANCES),

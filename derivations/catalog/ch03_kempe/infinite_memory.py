@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from numerics.samplers.regression import memory_test_error
 
-from ...model import Claim, Derivation, Step
+from ...model import Claim, Derivation, Range, Step
 
 N = sp.Symbol("N", integer=True, positive=True)  # number of distinct items (the notes: ∞)
 beta = sp.Symbol("beta", positive=True)  # Zipf exponent, p(i) ∝ i^(−β)
@@ -21,6 +21,10 @@ MEMORY_ERROR = sp.Sum(p_item * (1 - p_item)**T, (i_item, 1, N))  # (3.0.3)
 # numeric cross-check takes integer exponents (rational p(i)), because sums of radicals i^(−β)
 # with rational β make exact evaluation and witness re-checks slow
 ZIPF_EXPONENTS = {beta: (1, 2, 3, 4)}
+# why the checked N, T stay small: the witness re-check and the exhaustive domain evaluate
+# Σ_i p(i) Π_t (1 − p(i)) in exact rationals, whose denominators grow like (Σ_j j^(−β))^T
+_EXACT_COST = ("exact rational evaluation of Σ_{i≤N} p(i) Π_{t≤T} (1 − p(i)) for every Zipf exponent "
+               "β ∈ {1, 2, 3, 4}: denominators grow like (Σ_j j^(−β))^(T+1)")
 CUTOFF_ERROR = (sp.Sum(p_item * (1 - p_item)**T, (i_item, 1, k))
                 + sp.Sum(p_item, (i_item, k + 1, N)))  # (3.0.7), exact middle form
 
@@ -41,8 +45,10 @@ DERIVATION = Derivation(
     lecture="Julia Kempe: Synthetic Data",
     section="3.0.1",
     equations=("3.0.1", "3.0.2", "3.0.3", "3.0.6", "3.0.7"),
-    # exact evaluation of the sums is costly in N, T: keep numeric points small
-    ranges={N: (1, 4), T: (1, 3), k: (1, 4)},
+    ranges={N: Range(1, None, "items 1..N carry the Zipf law (the notes' N → ∞ is the limit)"),
+            T: Range(1, None, "a training set of at least one draw"),
+            k: Range(1, None, "A_{T0} knows items 1..k (k ≤ N is the step's constraint)")},
+    sizes={N: Range(1, 4, _EXACT_COST), T: Range(1, 3, _EXACT_COST), k: Range(1, 4, "k ≤ N, the largest N checked")},
     definitions=("3.0.1", "3.0.2", "3.0.6"),
     steps=(
         Step(sp.Sum(p_item * sp.Product(1 - p_item, (t_draw, 1, T)), (i_item, 1, N)), MEMORY_ERROR,
