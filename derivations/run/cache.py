@@ -138,6 +138,11 @@ def valid_mc_result(r: Any) -> bool:
                     for b in rb))
 
 
+def valid_text(r: Any) -> bool:
+    """A stored text row: ``{"text": str}``."""
+    return isinstance(r, dict) and set(r) == {"text"} and isinstance(r["text"], str)
+
+
 def canonical(result: dict) -> dict:
     """``result`` as it reads back from JSON (lists for tuples, key order kept): fresh and
     stored results take this one form, so cache state never changes the output bytes."""
@@ -303,6 +308,16 @@ class StepCache:
             done = self._guard(lambda: db.execute(
                 "INSERT OR REPLACE INTO steps (key, value) VALUES (?, ?)", (key, text)))
         return done is not None
+
+    def text(self, key: str, compute: Callable[[], str]) -> str:
+        """A stored text (e.g. the LaTeX of an expression, ``key`` from its ``srepr``), else
+        ``compute()``, stored."""
+        hit = self.get(key, valid_text)
+        if hit is not None:
+            return hit["text"]
+        value = compute()
+        self.put(key, {"text": value}, valid=valid_text)
+        return value
 
     def close(self) -> None:
         with self._lock:

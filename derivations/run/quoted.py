@@ -11,6 +11,7 @@ corrected notes file gives no erratum.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -19,6 +20,7 @@ import sympy as sp
 
 from ..model import ESTABLISHED, Derivation, Matrix
 from ..verify import step_seed
+from .cache import step_key
 
 # relations of the reader the verifier checks, as the verifier names them
 CHECKED = {"=": "=", "equiv": "=", "<=": "<=", ">=": ">="}
@@ -206,6 +208,11 @@ def quoted_tasks(d: Derivation, links: list[PrintedLink], opts, cache) -> list[t
     tasks = []
     for link in links:
         if not link.checked:
+            if link.lhs is not None:  # its LaTeX, through the store (printing is slow)
+                key = step_key("latex", link.lhs, link.rhs, link.relation)
+                tasks.append(((d.id, "quoted-latex", link.label, link.index),
+                              f"{d.id}:({link.label}) link {link.index} as read",
+                              functools.partial(cache.text, key, link.printed_latex)))
             continue
         # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
         constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label
@@ -236,9 +243,11 @@ def quoted_errata(d: Derivation, links: list[PrintedLink], results: dict,
         weakest = max((s["verdict"] for s in carried), key=lambda v: order.get(v, 99),
                       default=None)
         r = results[(d.id, "quoted", link.label, link.index)] if link.checked else None
+        printed = results.get((d.id, "quoted-latex", link.label, link.index)) \
+            or link.printed_latex(r)
         entry = {"step": ", ".join(s["id"] for s in carried) or None, "equation": link.label,
                  "link": link.index, "origin": "notes", "line": link.line,
-                 "printed_source": link.source, "printed_latex": link.printed_latex(r),
+                 "printed_source": link.source, "printed_latex": printed,
                  "corrected_latex": corrected, "corrected_verdict": weakest}
         if r is not None:
             refuted = r["verdict"] == "refuted" and bool(r["witness"])
