@@ -378,8 +378,12 @@ def test_catalog_cold_warm_uncached_byte_identical(tmp_path):
 # ---------------------------------------------------------------- Monte Carlo cases
 
 def _mc_json(**kw) -> str:
-    return json.dumps(derivations.check(["agliari.glauber_noise"], seed=2, samples=2000,
-                                        timeout=120, **kw), indent=2)
+    """The Monte Carlo part only of a real derivation (the runner's ``steps=False``)."""
+    from derivations.registry import get
+    from derivations.run.runner import Options, run
+
+    opts = Options(seed=2, samples=2000, timeout=120, **kw)
+    return json.dumps(run([get("agliari.glauber_noise")], opts, steps=False), indent=2)
 
 
 def test_monte_carlo_cases_are_cached_and_warm_runs_byte_identical(monkeypatch):
