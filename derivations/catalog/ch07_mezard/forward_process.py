@@ -11,7 +11,7 @@ from ...latex import Notation
 from ...model import Claim, Derivation, Quote, Step
 from ...symbolic.held import held_derivative
 from .notation import CHAPTER
-from .symbols import A, DELTA, LECTURE, T, TAU
+from .symbols import A, DELTA, LECTURE, SQUARE_CONTROL_NOTE, T, TAU
 
 _dt = sp.Symbol("delta_t", positive=True)         # the Itô time step δt (7.2.3–7.2.4)
 _n = sp.Symbol("n", integer=True, positive=True)  # number of Itô steps of length h = t/n
@@ -60,7 +60,7 @@ _EM_STEPS = 50
 _EM = "Euler–Maruyama of dx = −x dt + √2 dW (7.2.4: δx = −x δt + √(2δt) z) from a, h = t/50"
 _EM_NOTE = ("Euler–Maruyama step bias as a signed relative interval from the chain's geometric "
             "sums (numerics.sde.ou_em_*_rel_bias at κ = 1)")
-_SQUARE_NOTE = "control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"
+_SQUARE_NOTE = SQUARE_CONTROL_NOTE
 _times = st.floats(0.05, 2.0, **_finite)
 
 CLAIMS = (

@@ -12,7 +12,7 @@ from ...model import Claim, Derivation, Quote, Step
 from ...symbolic.held import held_derivative, over
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
 from .notation import CHAPTER
-from .symbols import A, LECTURE, P0, T, TAU, X, normal_pdf
+from .symbols import A, LECTURE, SQUARE_CONTROL_NOTE, P0, T, TAU, X, normal_pdf
 
 _kappa = sp.Symbol("kappa", positive=True)      # constant f = -κ (the OU case)
 _g = sp.Symbol("g", positive=True)              # constant noise amplitude g
@@ -91,7 +91,7 @@ _CLAIMS = (
           rel_bias=diffusion.schedule_variance_rel_bias,
           bias_note="Euler–Maruyama step bias from the chain's geometric sums "
                     "(numerics.sde.ou_em_variance_rel_bias)",
-          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+          control_note=SQUARE_CONTROL_NOTE),
 )
 
 DERIVATION = Derivation(

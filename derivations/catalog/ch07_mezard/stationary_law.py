@@ -11,7 +11,7 @@ from ...latex import Notation
 from ...model import Claim, Derivation, Printed, Quote, Step
 from ...symbolic.held import held_derivative
 from .notation import CHAPTER, FOKKER_PLANCK
-from .symbols import DELTA, DIM, LECTURE, T, X, ou_kernel
+from .symbols import DELTA, DIM, LECTURE, SQUARE_CONTROL_NOTE, T, X, ou_kernel
 
 # a confining potential with free coefficients stands for V (7.2.7–7.2.8): V = c₄x⁴ + c₂x² + c₁x
 _c4 = sp.Symbol("c_4", positive=True)
@@ -72,7 +72,7 @@ _CLAIMS = (
           rel_bias=diffusion.forward_stationary_rel_bias,
           bias_note="Euler–Maruyama step bias (geometric sums) and the finite-time factor "
                     "1 − e^{−2t}, as a signed relative interval (numerics.sde, κ = 1)",
-          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+          control_note=SQUARE_CONTROL_NOTE),
 )
 
 _FP = ("the Fokker–Planck operators Δ and ∇· without a variable: the steps check them in one "

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sympy as sp
 
 LECTURE = "Marc Mézard: Statistical Physics of Generative Diffusion"
+# the control variate of the squared Euler–Maruyama claims (numerics.sde)
+SQUARE_CONTROL_NOTE = "control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"
 
 T = sp.Symbol("t", positive=True)                # diffusion time t
 TAU = sp.Symbol("tau", positive=True)           # integration time τ

@@ -11,7 +11,7 @@ from ...latex import Notation
 from ...model import Claim, Derivation, Quote, Step
 from ...symbolic.held import held_derivative
 from .notation import CHAPTER, FOKKER_PLANCK
-from .symbols import A, DELTA, DELTA_T, LECTURE, T, X, normal_pdf, ou_kernel
+from .symbols import A, DELTA, DELTA_T, LECTURE, SQUARE_CONTROL_NOTE, T, X, normal_pdf, ou_kernel
 
 _K = ou_kernel()                                     # N(x; a e^{-t}, Δ_t), Δ_t = 1 - e^{-2t}
 _u = sp.Symbol("u", real=True)
@@ -43,7 +43,7 @@ _CLAIMS = (
           rel_bias=diffusion.forward_variance_rel_bias,
           bias_note="Euler–Maruyama step bias from the chain's geometric sums (numerics.sde, "
                     "κ = 1)",
-          control_note="control: (W_t − W_{t−τ})² − τ (Brownian increment, known mean)"),
+          control_note=SQUARE_CONTROL_NOTE),
 )
 
 DERIVATION = Derivation(
