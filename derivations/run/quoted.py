@@ -20,6 +20,7 @@ import sympy as sp
 
 from ..model import ESTABLISHED, Derivation, Matrix
 from ..verify import step_seed
+from ..verify.isolate import in_parent
 from .cache import step_key
 
 # relations of the reader the verifier checks, as the verifier names them
@@ -212,7 +213,8 @@ def quoted_tasks(d: Derivation, links: list[PrintedLink], opts, cache) -> list[t
                 key = step_key("latex", link.lhs, link.rhs, link.relation)
                 tasks.append(((d.id, "quoted-latex", link.label, link.index),
                               f"{d.id}:({link.label}) link {link.index} as read",
-                              functools.partial(cache.text, key, link.printed_latex)))
+                              functools.partial(cache.text, key,
+                                                functools.partial(in_parent, link.printed_latex))))
             continue
         # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
         constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label

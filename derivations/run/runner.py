@@ -22,7 +22,7 @@ from .._version import __version__
 from .cache import StepCache, canonical, packaged, step_key, valid_mc_result
 from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
-from ..verify.isolate import ChildFailed, TimedOut, run_limited
+from ..verify.isolate import ChildFailed, TimedOut, in_parent, run_limited
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
 from ..verify.points import as_expr, explicit
 from ..verify import StepResult, step_seed, verify_relation
@@ -133,8 +133,8 @@ def verification_task(d: Derivation, lhs, rhs, rel: str, *, seed: int, opts: Opt
         out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
                "difference_latex": r.difference_latex, "witness": r.witness,
                "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence,
-               "lhs_latex": lhs_tex if lhs_tex is not None else _latex(lhs),
-               "rhs_latex": rhs_tex if rhs_tex is not None else _latex(rhs)}
+               "lhs_latex": lhs_tex if lhs_tex is not None else in_parent(lambda: _latex(lhs)),
+               "rhs_latex": rhs_tex if rhs_tex is not None else in_parent(lambda: _latex(rhs))}
         if simplifier is None:
             cache.put(key, _stored(out), limited=r.limited)
         return dict(_stored(out), seconds=r.seconds)

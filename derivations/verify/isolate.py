@@ -13,6 +13,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import time
 import traceback
 from typing import Any, Callable
@@ -20,6 +21,11 @@ from typing import Any, Callable
 from ..limits import MAX_TIMEOUT, STEP_GRACE  # longer limits overflow some poll calls
 
 _CTX = mp.get_context("fork")
+# Held while forking, and by any SymPy work the parent does in a worker thread (see
+# :func:`in_parent`): a fork while another thread is inside an import copies that module's
+# import lock as held, and a child that then needs the module (SymPy imports lazily, e.g.
+# ``simplify`` -> ``sympy.physics.units``) waits for it forever.
+FORK_LOCK = threading.RLock()
 _PR_SET_PDEATHSIG = 1
 
 
@@ -68,6 +74,13 @@ def _child(fn: Callable[[], Any], conn, parent: int) -> None:
     os._exit(0)
 
 
+def in_parent(fn: Callable[[], Any]) -> Any:
+    """``fn()`` run in this process under :data:`FORK_LOCK`: SymPy work a worker thread must do
+    in the parent (a fallback LaTeX) never overlaps a fork."""
+    with FORK_LOCK:
+        return fn()
+
+
 def remaining(start: float, budget: float, floor: float = STEP_GRACE) -> float:
     """Seconds left of a ``budget`` started at ``time.perf_counter()`` value ``start``, at least
     ``floor``: the symbolic half of a step may use half of ``--timeout``, the numeric half gets
@@ -82,7 +95,8 @@ def run_limited(fn: Callable[[], Any], timeout: float) -> Any:
     timeout = min(max(float(timeout), 0.0), MAX_TIMEOUT)
     recv, send = _CTX.Pipe(duplex=False)
     proc = _CTX.Process(target=_child, args=(fn, send, os.getpid()), daemon=True)
-    proc.start()
+    with FORK_LOCK:
+        proc.start()
     send.close()
     try:
         if not recv.poll(timeout):

@@ -19,7 +19,7 @@ import sympy as sp
 from ..limits import STEP_GRACE, SYMBOLIC_SHARE
 from ..model import Derivation
 from ..symbolic.build import as_expr
-from .isolate import ChildDied, ChildFailed, TimedOut, remaining, run_limited
+from .isolate import ChildDied, ChildFailed, TimedOut, in_parent, remaining, run_limited
 from .numeric import MIN_POINTS, PRECISION, NumericOutcome, enough, numeric_check
 from .symbolic import _symbolic, default_simplify
 
@@ -115,11 +115,11 @@ class _Run:
         except TimedOut:
             self.notes.append(f"symbolic simplification stopped at the {self.timeout:g} s limit")
             self.limited = True
-            return False, _latex_diff(lhs, rhs), "timeout"
+            return False, in_parent(lambda: _latex_diff(lhs, rhs)), "timeout"
         except ChildFailed as exc:
             self.notes.append(f"symbolic engine failed: {exc}")
             self.limited = self.limited or isinstance(exc, ChildDied)
-            return False, _latex_diff(lhs, rhs), "error"
+            return False, in_parent(lambda: _latex_diff(lhs, rhs)), "error"
         finally:
             self.sym_used += time.perf_counter() - t0
 
