@@ -235,12 +235,11 @@ def quoted_errata(d: Derivation, links: list[PrintedLink], results: dict,
     for s in steps:
         if s["equation"]:
             by_label.setdefault(s["equation"], []).append(s)
-    rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
     order = {v: k for k, v in enumerate(ESTABLISHED + ("refuted", "inconsistent", "undecided"))}
     out = []
     for link in links:
         carried = by_label.get(link.label, [])
-        corrected = "; ".join(f"{s['lhs_latex']} {rel_tex[s['relation']]} {s['rhs_latex']}"
+        corrected = "; ".join(f"{s['lhs_latex']} {REL_TEX[s['relation']]} {s['rhs_latex']}"
                               for s in carried) or None
         weakest = max((s["verdict"] for s in carried), key=lambda v: order.get(v, 99),
                       default=None)

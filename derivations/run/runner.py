@@ -20,7 +20,7 @@ import sympy as sp
 
 from .._version import __version__
 from .cache import StepCache, canonical, packaged, step_key, valid_mc_result
-from .quoted import annotate_hand_typed, quoted_errata, tasks_and_links
+from .quoted import REL_TEX, annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
 from ..verify.isolate import ChildFailed, TimedOut, in_parent, run_limited
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
@@ -351,11 +351,10 @@ def _report(d: Derivation, results: dict, opts: Options) -> dict:
         if step.printed is not None:
             p = results[(d.id, "printed", step.id)]
             prel = sides(step, True)[2]
-            rel_tex = {"=": "=", "<=": r"\le", ">=": r"\ge"}
             errata.append({
                 "step": step.id, "equation": step.equation,
-                "printed_latex": f"{p['lhs_latex']} {rel_tex[prel]} {p['rhs_latex']}",
-                "corrected_latex": f"{r['lhs_latex']} {rel_tex[rel]} {r['rhs_latex']}",
+                "printed_latex": f"{p['lhs_latex']} {REL_TEX[prel]} {p['rhs_latex']}",
+                "corrected_latex": f"{r['lhs_latex']} {REL_TEX[rel]} {r['rhs_latex']}",
                 "verdict": p["verdict"], "corrected_verdict": r["verdict"],
                 "is_erratum": p["verdict"] == "refuted" and r["verdict"] in ESTABLISHED,
                 "witness": p["witness"], "evaluation": p["evaluation"],
