@@ -63,7 +63,7 @@ def test_quotations_are_the_notes_text(derivation) -> None:
 
 def _verdicts(d, links) -> dict:
     opts = Options(cache=False, timeout=30)
-    return {key[2:]: run() for key, _, run in quoted_tasks(d, links, opts, StepCache(False))}
+    return {key[2:]: work.run_here() for key, _, work in quoted_tasks(d, links, opts, StepCache(False))}
 
 
 def test_wiener_printed_chain_as_the_checker_finds_it() -> None:

@@ -120,7 +120,7 @@ def test_step_ids_are_stable_names(bad) -> None:
 
 def _captured(monkeypatch, derivation) -> tuple[dict, dict, dict]:
     """(seed, cache key, report entry) per step id of one run, the verifier replaced by a probe."""
-    seeds, keys = {}, {}
+    keys = {}
     real_key = runner.step_key
 
     def probe_key(*parts):
@@ -128,17 +128,16 @@ def _captured(monkeypatch, derivation) -> tuple[dict, dict, dict]:
         keys.setdefault(parts[1], key)  # parts[1]: the step's lhs
         return key
 
-    def probe_verify(d, lhs, rhs, rel, *, seed, **_):
-        seeds[lhs] = seed
-        return runner.StepResult("numeric", "probe", "0", None, None, 0.0, [])
+    def probe_verify(d, lhs, rhs, rel, *, seed, **_):  # runs in a worker: the seed rides back
+        return runner.StepResult("numeric", f"probe seed {seed}", "0", None, None, 0.0, [])
 
     monkeypatch.setattr(runner, "step_key", probe_key)
     monkeypatch.setattr(runner, "verify_relation", probe_verify)
     report = runner.run([derivation], runner.Options(cache=False, mc=False))
     by_lhs = {s.lhs: s.id for s in derivation.steps}
     entries = {e["id"]: e for e in report["derivations"][0]["steps"]}
-    return ({by_lhs[k]: v for k, v in seeds.items()}, {by_lhs[k]: v for k, v in keys.items()},
-            entries)
+    seeds = {sid: int(e["method"].removeprefix("probe seed ")) for sid, e in entries.items()}
+    return seeds, {by_lhs[k]: v for k, v in keys.items()}, entries
 
 
 def test_inserting_a_step_changes_no_other_step(monkeypatch) -> None:

@@ -36,6 +36,7 @@ from ..model import VERDICTS
 SCHEMA = 2  # PRAGMA user_version of the store; another value is "another schema"
 FILE_NAME = "steps.sqlite3"
 BUSY_TIMEOUT_MS = 30_000  # how long a writer waits for a concurrent run's transaction
+TEXT_LIMIT = 60.0  # seconds a worker may take to print one expression's LaTeX
 # the fields every stored result has (others, e.g. numeric evidence, are kept when finite JSON)
 RESULT_KEYS = ("verdict", "method", "difference_latex", "witness", "evaluation", "notes",
                "lhs_latex", "rhs_latex")
@@ -309,15 +310,20 @@ class StepCache:
                 "INSERT OR REPLACE INTO steps (key, value) VALUES (?, ?)", (key, text)))
         return done is not None
 
-    def text(self, key: str, compute: Callable[[], str]) -> str:
-        """A stored text (e.g. the LaTeX of an expression, ``key`` from its ``srepr``), else
-        ``compute()``, stored."""
-        hit = self.get(key, valid_text)
-        if hit is not None:
-            return hit["text"]
-        value = compute()
-        self.put(key, {"text": value}, valid=valid_text)
-        return value
+    def text(self, key: str, compute: Callable[[], str], fail: Callable[[], str]):
+        """A work item (:class:`.work.Work`) for a stored text (e.g. the LaTeX of an expression,
+        ``key`` from its ``srepr``), else ``compute()`` (in a worker), stored; ``fail()`` answers
+        when the worker does not."""
+        from .work import Work
+
+        def lookup() -> str | None:
+            hit = self.get(key, valid_text)
+            return None if hit is None else hit["text"]
+
+        def finish(value: str) -> str:
+            self.put(key, {"text": value}, valid=valid_text)
+            return value
+        return Work(lookup, compute, finish, lambda exc: fail(), TEXT_LIMIT)
 
     def close(self) -> None:
         with self._lock:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 import sympy as sp
 
@@ -22,6 +21,7 @@ from ..model import ESTABLISHED, Derivation, Matrix
 from ..verify import step_seed
 from ..verify.isolate import in_parent
 from .cache import step_key
+from .work import Work
 
 # relations of the reader the verifier checks, as the verifier names them
 CHECKED = {"=": "=", "equiv": "=", "<=": "<=", ">=": ">="}
@@ -203,7 +203,8 @@ def _with_matrices(d: Derivation, exprs) -> Derivation:
 
 
 def quoted_tasks(d: Derivation, links: list[PrintedLink], opts, cache) -> list[tuple]:
-    """``(key, label, run)`` work items, one per checked printed link, through the result cache."""
+    """``(key, label, work)`` items (:class:`.work.Work`): one per checked printed link, and the
+    LaTeX of each unchecked one, through the result store."""
     from .runner import verification_task
 
     tasks = []
@@ -213,8 +214,8 @@ def quoted_tasks(d: Derivation, links: list[PrintedLink], opts, cache) -> list[t
                 key = step_key("latex", link.lhs, link.rhs, link.relation)
                 tasks.append(((d.id, "quoted-latex", link.label, link.index),
                               f"{d.id}:({link.label}) link {link.index} as read",
-                              functools.partial(cache.text, key,
-                                                functools.partial(in_parent, link.printed_latex))))
+                              cache.text(key, link.printed_latex,
+                                         functools.partial(in_parent, link.printed_latex))))
             continue
         # the side conditions of the steps carrying the label (e.g. T > d + 1) hold here too
         constraints = tuple(dict.fromkeys(c for s in d.steps if s.equation == link.label
@@ -276,7 +277,7 @@ def annotate_hand_typed(errata: list[dict], links: list[PrintedLink]) -> None:
         e.setdefault("printed_source", link.source if link else None)
 
 
-def tasks_and_links(derivations, opts, notes, cache) -> tuple[dict, list[tuple[tuple, str, Callable]]]:
+def tasks_and_links(derivations, opts, notes, cache) -> tuple[dict, list[tuple[tuple, str, Work]]]:
     """Printed links of every derivation (by id) and their verification work items."""
     links, tasks = {}, []
     for d in derivations:

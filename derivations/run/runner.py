@@ -20,14 +20,17 @@ import sympy as sp
 
 from .._version import __version__
 from .cache import StepCache, canonical, packaged, step_key, valid_mc_result
+from .work import Work
 from .quoted import REL_TEX, annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
 from ..verify.isolate import ChildFailed, TimedOut, in_parent, run_limited
+from ..verify.ladder import latex_difference
+from ..verify.workers import ANSWER_GRACE, Workers
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
 from ..verify.points import as_expr, explicit
 from ..verify import StepResult, step_seed, verify_relation
 from ..limits import (MAX_JOBS, MAX_POINTS, MAX_SAMPLES, MAX_SEED, MAX_TIMEOUT, MIN_ALPHA,
-                      MIN_SAMPLES, mc_limit)
+                      MIN_SAMPLES, STEP_GRACE, mc_limit)
 
 
 def _integer(v: Any, low: int, high: int) -> bool:
@@ -115,21 +118,24 @@ def _stored(out: dict) -> dict:
 
 def verification_task(d: Derivation, lhs, rhs, rel: str, *, seed: int, opts: Options,
                       cache: StepCache, constraints=(), domain=None, tolerance: float = 1e-20,
-                      simplifier=None) -> Callable[[], dict]:
+                      simplifier=None) -> Work:
     """A work item verifying ``lhs rel rhs`` under ``d``'s assumptions, through the result cache
     (keyed by everything the verdict depends on; results a time limit touched are not stored)."""
     key = step_key(d.id, lhs, rhs, rel, constraints, domain or {}, d.ranges,
                    d.dimensions, [(m.symbol, sorted(m.props)) for m in d.matrices],
                    [f.description for f in d.functions], seed, opts.points, tolerance)
 
-    def run() -> dict:
+    def lookup() -> dict | None:
         hit = cache.get(key) if simplifier is None else None
-        if hit is not None:
-            return dict(hit, seconds=0.0)
-        r: StepResult = verify_relation(
-            d, lhs, rhs, rel, seed=seed, timeout=opts.timeout, points=opts.points,
-            tolerance=tolerance, constraints=constraints, domain=domain, simplifier=simplifier)
-        lhs_tex, rhs_tex = r.sides_latex or (None, None)  # printed in the symbolic child
+        return None if hit is None else dict(hit, seconds=0.0)
+
+    def compute() -> StepResult:
+        return verify_relation(d, lhs, rhs, rel, seed=seed, timeout=opts.timeout,
+                               points=opts.points, tolerance=tolerance, constraints=constraints,
+                               domain=domain, simplifier=simplifier)
+
+    def finish(r: StepResult) -> dict:
+        lhs_tex, rhs_tex = r.sides_latex or (None, None)  # printed in the worker
         out = {"verdict": r.verdict, "method": r.method, "seconds": r.seconds,
                "difference_latex": r.difference_latex, "witness": r.witness,
                "evaluation": r.evaluation, "notes": r.notes, "evidence": r.evidence,
@@ -138,11 +144,17 @@ def verification_task(d: Derivation, lhs, rhs, rel: str, *, seed: int, opts: Opt
         if simplifier is None:
             cache.put(key, _stored(out), limited=r.limited)
         return dict(_stored(out), seconds=r.seconds)
-    return run
+
+    def fail(exc: Exception) -> dict:
+        why = f"the worker did not answer: {exc}"
+        return finish(StepResult("undecided", why, in_parent(lambda: latex_difference(lhs, rhs)),
+                                 notes=[why], limited=True))
+
+    return Work(lookup, compute, finish, fail, opts.timeout + STEP_GRACE + ANSWER_GRACE)
 
 
 def _step_task(d: Derivation, step: Step, printed: bool, opts: Options, cache: StepCache,
-               simplifier=None) -> Callable[[], dict]:
+               simplifier=None) -> Work:
     lhs, rhs, rel = sides(step, printed)
     seed = step_seed(opts.seed, d.id, step.id, "printed" if printed else "corrected")
     return verification_task(d, lhs, rhs, rel, seed=seed, opts=opts, cache=cache,
@@ -225,39 +237,41 @@ def mc_key(d: Derivation, claim: Claim, params: dict, opts: Options) -> str | No
 
 
 def _mc_task(d: Derivation, claim: Claim, params: dict, opts: Options,
-             cache: StepCache) -> Callable[[], dict]:
+             cache: StepCache) -> Work:
     params = dict(params)
     key = mc_key(d, claim, params, opts)
+    base = {"name": claim.name, "equation": claim.equation, "statistic": claim.statistic,
+            "parameters": {k: params[k] for k in sorted(params)}, "alpha": opts.alpha,
+            "simulates": claim.simulates, "bias_note": claim.bias_note,
+            "control_note": claim.control_note}
 
-    def compute() -> dict:
-        rng, pilot_rng = claim_generators(opts.seed, d.id, claim, params)  # in the child
+    def simulate() -> dict:
+        rng, pilot_rng = claim_generators(opts.seed, d.id, claim, params)
         return claim_comparison(claim, params, rng, pilot_rng, alpha=opts.alpha,
                                 samples=opts.samples).as_dict()
 
-    def cached_or_computed() -> dict:
+    def lookup() -> dict | None:
         hit = cache.get(key, valid_mc_result) if key is not None else None
-        if hit is not None:
-            return hit
-        res = canonical(run_limited(compute, opts.mc_seconds))
+        return None if hit is None else dict(base, **hit, seconds=0.0)
+
+    def compute() -> tuple[dict, float]:
+        start = time.perf_counter()
+        res = run_limited(simulate, opts.mc_seconds)  # a child, or an alarm in a worker
+        return res, round(time.perf_counter() - start, 3)
+
+    def finish(done: tuple[dict, float]) -> dict:
+        res = canonical(done[0])
         if key is not None:
             cache.put(key, res, valid=valid_mc_result)
-        return res
+        return dict(base, **res, seconds=done[1])
 
-    def run() -> dict:
-        start = time.perf_counter()
-        base = {"name": claim.name, "equation": claim.equation, "statistic": claim.statistic,
-                "parameters": {k: params[k] for k in sorted(params)}, "alpha": opts.alpha,
-                "simulates": claim.simulates, "bias_note": claim.bias_note,
-                "control_note": claim.control_note}
-        try:
-            res = cached_or_computed()
-        except (TimedOut, ChildFailed) as exc:
-            res = {"expected": None, "estimate": None, "stderr": None,
-                   "n": opts.samples or claim.samples, "bias_bound": None, "p_value": None,
-                   "min_detectable_rel_error": None, "target_mdre": claim.target,
-                   "controls": None, "rel_bias": None, "verdict": "undecided", "error": str(exc)}
-        return dict(base, **res, seconds=round(time.perf_counter() - start, 3))
-    return run
+    def fail(exc: Exception) -> dict:
+        return dict(base, expected=None, estimate=None, stderr=None,
+                    n=opts.samples or claim.samples, bias_bound=None, p_value=None,
+                    min_detectable_rel_error=None, target_mdre=claim.target, controls=None,
+                    rel_bias=None, verdict="undecided", error=str(exc), seconds=None)
+
+    return Work(lookup, compute, finish, fail, opts.mc_seconds + ANSWER_GRACE)
 
 
 class Progress:
@@ -306,17 +320,25 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
     links, quoted = tasks_and_links(derivations if steps else (), opts, notes, cache)
     tasks += quoted
     bar = Progress(len(tasks), progress)
+    workers = Workers([t[2].compute for t in tasks])  # complete before the first worker forks
 
-    def execute(task):
-        out = task[2]()
-        bar.tick(task[1])
+    def execute(i: int) -> dict:
+        key, label, work = tasks[i]
+        out = work.lookup()
+        if out is None:
+            try:
+                out = work.finish(workers.call(i, work.hard_limit))
+            except (TimedOut, ChildFailed) as exc:
+                out = work.fail(exc)
+        bar.tick(label)
         return out
 
     pool = ThreadPoolExecutor(max_workers=opts.jobs)
     try:
-        results = dict(zip((t[0] for t in tasks), pool.map(execute, tasks)))
+        results = dict(zip((t[0] for t in tasks), pool.map(execute, range(len(tasks)))))
     finally:  # on Ctrl-C do not wait for the queued work
         pool.shutdown(wait=True, cancel_futures=True)
+        workers.close()
     bar.close()
     cache.close()
     results.update({(i, "quotes"): v for i, v in links.items()})

@@ -4,10 +4,12 @@ A runaway ``simplify`` or ``integrate`` cannot be interrupted reliably inside th
 each symbolic and numeric task runs in a child that is killed when its time is up.  A child
 never outlives its parent: on Linux it asks the kernel for ``SIGKILL`` when the thread that
 forked it ends (``prctl(PR_SET_PDEATHSIG)``), which covers a parent killed by any signal; the
-CLI's SIGINT/SIGTERM/SIGHUP handler also kills the children it knows of.
+CLI's SIGINT/SIGTERM/SIGHUP handler also kills the children it knows of.  Inside a run's
+long-lived worker (:mod:`.workers`) the same call is limited by an alarm instead of a fork.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import pickle
@@ -27,6 +29,7 @@ _CTX = mp.get_context("fork")
 # ``simplify`` -> ``sympy.physics.units``) waits for it forever.
 FORK_LOCK = threading.RLock()
 _PR_SET_PDEATHSIG = 1
+_here: Callable[[Callable[[], Any], float], Any] | None = None  # set in a worker process
 
 
 class TimedOut(Exception):
@@ -81,6 +84,13 @@ def in_parent(fn: Callable[[], Any]) -> Any:
         return fn()
 
 
+def _prepare() -> None:
+    """What every child would otherwise build on first use, built once here (:mod:`.warmup`)."""
+    from .warmup import warm_up  # deferred: isolate is imported before SymPy's heavy parts
+
+    warm_up()
+
+
 def remaining(start: float, budget: float, floor: float = STEP_GRACE) -> float:
     """Seconds left of a ``budget`` started at ``time.perf_counter()`` value ``start``, at least
     ``floor``: the symbolic half of a step may use half of ``--timeout``, the numeric half gets
@@ -93,10 +103,17 @@ def run_limited(fn: Callable[[], Any], timeout: float) -> Any:
     (at most :data:`MAX_TIMEOUT`), :class:`ChildFailed` if it raised, :class:`ChildDied` if it
     ended without an answer."""
     timeout = min(max(float(timeout), 0.0), MAX_TIMEOUT)
+    if _here is not None:  # inside a worker (:mod:`.workers`): an alarm, not a fork
+        return _here(fn, timeout)
     recv, send = _CTX.Pipe(duplex=False)
     proc = _CTX.Process(target=_child, args=(fn, send, os.getpid()), daemon=True)
     with FORK_LOCK:
-        proc.start()
+        _prepare()
+        gc.freeze()  # the child's collector leaves the parent's objects (and their pages) alone
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
     send.close()
     try:
         if not recv.poll(timeout):

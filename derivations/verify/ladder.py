@@ -55,7 +55,7 @@ def side(x):
     return as_expr(x)  # numbers only, never text
 
 
-def _latex_diff(lhs, rhs) -> str:
+def latex_difference(lhs, rhs) -> str:
     try:
         return sp.latex(lhs - rhs)
     except Exception:  # noqa: BLE001 - e.g. a matrix minus a scalar
@@ -115,11 +115,11 @@ class _Run:
         except TimedOut:
             self.notes.append(f"symbolic simplification stopped at the {self.timeout:g} s limit")
             self.limited = True
-            return False, in_parent(lambda: _latex_diff(lhs, rhs)), "timeout"
+            return False, in_parent(lambda: latex_difference(lhs, rhs)), "timeout"
         except ChildFailed as exc:
             self.notes.append(f"symbolic engine failed: {exc}")
             self.limited = self.limited or isinstance(exc, ChildDied)
-            return False, in_parent(lambda: _latex_diff(lhs, rhs)), "error"
+            return False, in_parent(lambda: latex_difference(lhs, rhs)), "error"
         finally:
             self.sym_used += time.perf_counter() - t0
 

@@ -73,7 +73,9 @@ def default_simplify(diff, matrices: Mapping | None = None, cheap: bool = False)
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(lambda e: default_simplify(e, matrices, cheap))
     best = diff
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit())]
+    # doit again after expand: integrals split by linearity only once their integrands expand
+    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit()),
+                lambda e: sp.expand(sp.expand(e.doit()).doit())]
     if not cheap:
         attempts.append(lambda e: _canonical_zero(e, matrices))
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
