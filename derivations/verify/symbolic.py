@@ -1,6 +1,7 @@
 """The symbolic half of the verdict ladder: sound rewritings that try to reduce a difference to 0."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Mapping
 
 import sympy as sp
@@ -72,25 +73,43 @@ def default_simplify(diff, matrices: Mapping | None = None, cheap: bool = False)
         return r
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(lambda e: default_simplify(e, matrices, cheap))
-    best = diff
+    best, best_ops = diff, sp.count_ops(diff)
     # doit again after expand: integrals split by linearity only once their integrands expand
-    attempts = [lambda e: e, sp.expand, lambda e: e.doit(), lambda e: sp.expand(e.doit()),
-                lambda e: sp.expand(sp.expand(e.doit()).doit())]
+    attempts = [lambda e: e, _expand, _doit, lambda e: _expand(_doit(e)),
+                lambda e: _expand(_doit(_expand(_doit(e))))]
     if not cheap:
         attempts.append(lambda e: _canonical_zero(e, matrices))
     if not diff.atoms(sp.MatrixSymbol):  # simplify() on traces of matrix products can run away
-        attempts += [_combine_integrals, sp.cancel, lambda e: sp.cancel(e.doit())]
+        attempts += [_combine_integrals, _cancel, lambda e: _cancel(_doit(e))]
         if not cheap:
             attempts += [sp.simplify, lambda e: sp.simplify(e.rewrite(sp.exp)),
                          lambda e: sp.simplify(sp.expand(e, power_exp=True)),
-                         lambda e: sp.simplify(_combine_integrals(e.doit()))]
+                         lambda e: sp.simplify(_combine_integrals(_doit(e)))]
     for attempt in attempts:
         r = attempt(diff)
         if _is_zero(r):
             return sp.S.Zero
-        if sp.count_ops(r) < sp.count_ops(best):
-            best = r
+        ops = sp.count_ops(r)
+        if ops < best_ops:
+            best, best_ops = r, ops
     return best
+
+
+# The rewritings both stages and both routes repeat (``doit`` of an expectation is a symbolic
+# integration), memoised: in a worker the second stage finds the first stage's results.
+@functools.lru_cache(maxsize=64)
+def _doit(e):
+    return e.doit()
+
+
+@functools.lru_cache(maxsize=64)
+def _expand(e):
+    return sp.expand(e)
+
+
+@functools.lru_cache(maxsize=64)
+def _cancel(e):
+    return sp.cancel(e)
 
 
 def _matrix_calculus(e):
