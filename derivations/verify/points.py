@@ -15,6 +15,7 @@ A point comes from one of two kinds of draws (DESIGN §2, evidence):
 """
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any, Iterator, Mapping
 
@@ -83,6 +84,13 @@ def _is_real(sym) -> bool:
 
 def special_values(sym: sp.Symbol, ranges: Mapping) -> list[sp.Expr]:
     """The special values admissible for ``sym`` (declared range ends first), in trial order."""
+    bounds = ranges.get(sym)
+    return list(_special_values(sym, None if bounds is None else tuple(bounds)))
+
+
+@functools.lru_cache(maxsize=256)  # asked at every special point of every step
+def _special_values(sym: sp.Symbol, bounds: tuple | None) -> tuple[sp.Expr, ...]:
+    ranges = {} if bounds is None else {sym: bounds}
     if sym.is_integer:
         cands = [sp.Integer(v) for v in _SPECIAL_INTEGERS]
     elif _is_real(sym) or sym in ranges:
@@ -107,7 +115,7 @@ def special_values(sym: sp.Symbol, ranges: Mapping) -> list[sp.Expr]:
     for c in cands:
         if c not in out and _admissible(sym, c):
             out.append(c)
-    return out
+    return tuple(out)
 
 
 def scalar_value(sym: sp.Symbol, rng: random.Random, ranges: Mapping) -> sp.Expr:
@@ -214,10 +222,9 @@ def free_scalars(exprs) -> set[sp.Symbol]:
 
 def _used(derivation: Derivation, exprs, fixed):
     matrices = {m.symbol: m for m in derivation.matrices}
-    used_mats = set()
-    for e in exprs:
-        used_mats |= {a for a in e.atoms(sp.MatrixSymbol) if a in matrices}
-    scalars = free_scalars(exprs)
+    atoms, scalars = _symbols_of(tuple(exprs))
+    used_mats = {a for a in atoms if a in matrices}
+    scalars = set(scalars)
     for mat in used_mats:
         for dim in mat.shape:
             scalars |= free_scalars([dim])
@@ -226,6 +233,13 @@ def _used(derivation: Derivation, exprs, fixed):
     dims = sorted((s for s in scalars if s in derivation.dimensions), key=lambda s: s.name)
     ordered = sorted(scalars - set(dims), key=lambda s: s.name)
     return matrices, sorted(used_mats, key=lambda m: m.name), dims, ordered
+
+
+@functools.lru_cache(maxsize=64)  # asked at every point of a step
+def _symbols_of(exprs: tuple) -> tuple[frozenset, frozenset]:
+    """The matrix symbols and the free scalar symbols of ``exprs``."""
+    atoms = frozenset().union(*(e.atoms(sp.MatrixSymbol) for e in exprs))
+    return atoms, frozenset(free_scalars(exprs))
 
 
 def _satisfies(constraints, point) -> bool:
@@ -258,11 +272,12 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
     """
     exprs = [as_expr(e) for e in exprs]
     matrices, used_mats, dims, ordered = _used(derivation, exprs, fixed)
+    ranges = derivation.sampling_ranges  # a property: built once per point, not per symbol
     if special is not None:
         point: dict[Any, Any] = dict(fixed or {})
         point.update(_sizes(derivation, dims, rng, special))
         for j, s in enumerate(ordered):
-            vals = special_values(s, derivation.sampling_ranges)
+            vals = special_values(s, ranges)
             if not vals:
                 return None
             stride = (1, 3, 5, 7, 11, 13)[j % 6]
@@ -274,7 +289,7 @@ def draw_point(derivation: Derivation, exprs, rng: random.Random,
         point = dict(fixed or {})
         point.update(_sizes(derivation, dims, rng, None))
         for s in ordered:
-            point[s] = scalar_value(s, rng, derivation.sampling_ranges)
+            point[s] = scalar_value(s, rng, ranges)
         if _satisfies(constraints, point):
             break
     else:
