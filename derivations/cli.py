@@ -620,6 +620,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv is None:  # the console script: take over the signals (library callers keep theirs)
             for sig in STOP_SIGNALS:
                 previous[sig] = signal.signal(sig, _on_signal)
+            # claims declare Hypothesis strategies but the CLI never draws from them: other
+            # packages' Hypothesis plugins (trio's imports trio: 0.4 s) are not loaded
+            os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
         for stream in (sys.stdout, sys.stderr):  # never die on a terminal without UTF-8
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")
