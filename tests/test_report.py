@@ -273,6 +273,33 @@ def test_page_is_byte_identical_across_processes_and_jobs(small, cache_dir, tmp_
     assert out.read_text(encoding="utf-8") == page
 
 
+def test_every_formula_the_page_prints_is_printed_ahead(small, monkeypatch):
+    """``page_expressions`` lists every expression the page prints as MathML (parameter names
+    aside), so the background process's markup leaves the parent none to print."""
+    import sympy as sp
+
+    from derivations.report import mathml, page as page_mod
+
+    _, result, _ = small
+    ds = select([SMALL])
+    exprs = mathml.page_expressions(ds)
+    markups = [mathml.expr_mathml(e) for e in exprs]
+    misses, real = [], mathml.expr_mathml
+
+    def spy(expr):
+        if not isinstance(expr, sp.Symbol) and expr not in mathml._KNOWN:
+            misses.append(expr)
+        return real(expr)
+
+    monkeypatch.setattr(mathml, "expr_mathml", spy)
+    with mathml.primed(exprs, markups):
+        primed_page = page_mod.render(result, ds)
+    assert not misses, f"printed in the parent: {misses[:3]}"
+    assert not mathml._KNOWN, "the primed markup outlives its block"
+    monkeypatch.setattr(mathml, "expr_mathml", real)
+    assert primed_page == page_mod.render(result, ds)
+
+
 def test_svg_identical_for_a_seed_different_across_seeds():
     from derivations.report.plots import plot_svg
     from derivations.report.sweeps import SWEEPS, compute

@@ -563,3 +563,20 @@ def test_nested_concrete_sum_of_a_table_is_summed_term_by_term() -> None:
     assert exact != 0 and sp.N(nested, 30) != exact  # the SymPy evalf result this guards against
     value = Substituted(nested)({}, 30)[0]
     assert abs(value - sp.Float(exact, 40)) <= sp.Float(10) ** -28, (value, exact)
+
+
+def test_normal_moments_equal_sympys_expectation_and_decline_other_forms():
+    """The numeric half's shortcut for E[polynomial of independent normals] (exact moments)
+    agrees with SymPy's integration, and leaves every other expectation to it."""
+    from sympy.stats import E, Exponential, Normal
+
+    from derivations.verify.evaluate import _normal_moments
+
+    x = Normal("X", sp.Rational(1, 2), sp.Rational(3, 2))
+    z = Normal("Z", -1, sp.Rational(1, 3))
+    for expr in ((2 * x / 3 - z / 6) ** 2, x ** 4 * z ** 2 - 3 * x * z + 7, x ** 5, z ** 3 - x):
+        assert _normal_moments(E(expr, evaluate=False)) == sp.simplify(E(expr)), expr
+    assert _normal_moments(E(x ** 2, evaluate=False)) == sp.Rational(1, 4) + sp.Rational(9, 4)
+    declined = (E(sp.exp(x), evaluate=False), E(x * Exponential("T", 1), evaluate=False),
+                E(x ** 2, x > 0, evaluate=False), E(x * sp.Symbol("c"), evaluate=False))
+    assert all(_normal_moments(e) is None for e in declined)

@@ -41,7 +41,7 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
     leaves the sweep plots out (they are Monte Carlo, so ``opts.mc=False`` does too).
     """
     from ..run.runner import Options, run
-    from . import page
+    from . import mathml, page
     from .sweeps import SWEEPS, compute, count_tasks
 
     opts = opts or Options()
@@ -57,34 +57,38 @@ def build(derivations: Sequence, opts=None, *, notes: str | None = None, plots: 
         return compute(SWEEPS, by_id, seed=opts.seed, alpha=opts.alpha, jobs=1,
                        samples=sweep_samples, tick=tick)
 
-    def sweeps_drawn() -> list[dict]:
-        # the SVGs too (matplotlib's import, layout and drawing: seconds), off the critical path
+    exprs = mathml.page_expressions(derivations)
+
+    def background_work() -> tuple[list[dict] | None, list[str]]:
+        # the formulas' MathML, the sweeps and their SVGs (matplotlib's import, layout and
+        # drawing: seconds), off the critical path
         from .plots import with_svg
 
-        return with_svg(sweeps())
+        markups = [mathml.expr_mathml(e) for e in exprs]
+        return (with_svg(sweeps()) if sweeping else None), markups
 
-    # with --jobs >= 2 the sweeps run in one forked process alongside the checker, filling the
-    # cores the checker leaves idle (its tail); their results do not depend on where they run
-    background = _start(sweeps_drawn) if sweeping and opts.jobs >= 2 else None
+    # with --jobs >= 2 this runs in one forked process alongside the checker, filling the core
+    # the checker leaves idle (its start and tail); results do not depend on where they run
+    background = _start(background_work) if opts.jobs >= 2 else None
     result = run(list(derivations), opts, progress=progress)
     cov = None
     if text is not None:
         from ..coverage import coverage
 
         cov = coverage(text, list(derivations), result)
-    computed = None
-    if sweeping:
-        computed = _finish(background) if background is not None else None
-        if computed is None:  # sequential (--jobs 1, no fork) or the background process died
-            bar = Progress(count_tasks(SWEEPS, by_id), progress, prefix="sweeps ")
-            computed = sweeps(bar.tick)
-            bar.close()
+    done = _finish(background) if background is not None else None
+    computed, markups = done if done is not None else (None, [])
+    if sweeping and computed is None:  # sequential (--jobs 1) or the background process died
+        bar = Progress(count_tasks(SWEEPS, by_id), progress, prefix="sweeps ")
+        computed = sweeps(bar.tick)
+        bar.close()
     rendering = Progress(1, progress)
     if rendering.enabled:
         sys.stderr.write("\r\033[Krendering the page (formulas, plots)")
         sys.stderr.flush()
-    doc = page.render(result, derivations, plots=computed, coverage=cov,
-                      notes_name=None if notes is None else str(notes))
+    with mathml.primed(exprs, markups):
+        doc = page.render(result, derivations, plots=computed, coverage=cov,
+                          notes_name=None if notes is None else str(notes))
     rendering.close()
     return doc, result
 

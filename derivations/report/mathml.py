@@ -195,11 +195,53 @@ class _Printer(MathMLPresentationPrinter):
 _PRINTER_SETTINGS = {"mul_symbol": None, "order": None}
 
 
+_KNOWN: dict = {}  # expression -> markup printed ahead (see :func:`primed`)
+
+
+def page_expressions(derivations) -> list:
+    """Every expression a report prints for ``derivations``, in a fixed order: step sides,
+    printed forms, printed links read from the notes, closed forms of the claims."""
+    from ..run.quoted import quoted_links
+
+    out: list = []
+    for d in derivations:
+        for step in d.steps:
+            out += [step.lhs, step.rhs]
+            p = getattr(step, "printed", None)
+            if p is not None:
+                out += [x for x in (p.lhs, p.rhs) if x is not None]
+        out += [x for link in quoted_links(d) for x in (link.lhs, link.rhs) if x is not None]
+        out += [c.expected for c in d.claims]
+    return out
+
+
+class primed:
+    """``with primed(exprs, markups):`` — :func:`expr_mathml` answers for ``exprs`` from
+    ``markups`` (printed by :func:`expr_mathml` elsewhere, e.g. in the report's background
+    process while the checker runs; equal expressions print equally)."""
+
+    def __init__(self, exprs, markups) -> None:
+        self.known = dict(zip(exprs, markups))
+
+    def __enter__(self) -> None:
+        _KNOWN.update(self.known)
+
+    def __exit__(self, *exc) -> None:
+        _KNOWN.clear()
+
+
 def expr_mathml(expr: Any) -> str:
     """The MathML Core markup of one SymPy expression (no ``<math>`` wrapper).
 
     An object SymPy cannot print as MathML is shown as its SymPy string form in ``<mtext>``.
     """
+    if _KNOWN:
+        try:
+            hit = _KNOWN.get(expr)
+        except TypeError:  # unhashable (a mutable matrix)
+            hit = None
+        if hit is not None:
+            return hit
     try:
         dom = _Printer(_PRINTER_SETTINGS)._print(expr)
         out: list[str] = []

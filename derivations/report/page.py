@@ -220,6 +220,7 @@ class Page:
         self.coverage = coverage
         self.notes_name = notes_name
         self.title = title
+        self._links: dict = {}  # derivation id -> its printed links (run.quoted)
 
     # -------------------------------------------------------------- counts (also used by tests)
 
@@ -331,7 +332,9 @@ class Page:
             return None
         from ..run.quoted import CHECKED, quoted_links
 
-        for link in quoted_links(obj):
+        if obj.id not in self._links:  # parsed once per derivation (errata share them)
+            self._links[obj.id] = quoted_links(obj)
+        for link in self._links[obj.id]:
             if link.label == e["equation"] and link.index == e["link"] and link.lhs is not None:
                 return replace(link, relation=CHECKED.get(link.relation, link.relation))
         return None

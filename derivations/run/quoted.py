@@ -120,10 +120,23 @@ def _read_quoted(ds: list, at: int, notation):
     return _read(ds[first:at + 1], notation)[-1]
 
 
+_READ: dict = {}  # derivation id -> (derivation, its links read from its quotations)
+
+
 def quoted_links(d: Derivation, notes: str | Path | None = None) -> list[PrintedLink]:
-    """Every printed link of ``d``'s quotations, read from the quotations or from ``notes``."""
+    """Every printed link of ``d``'s quotations, read from the quotations or from ``notes``
+    (the quotations are read once per derivation object: the runner and the report share)."""
     if not d.printed_in_notes:
         return []
+    if notes is None:
+        seen = _READ.get(d.id)
+        if seen is None or seen[0] is not d:
+            seen = _READ[d.id] = (d, _read_links(d, None))
+        return list(seen[1])
+    return _read_links(d, notes)
+
+
+def _read_links(d: Derivation, notes) -> list[PrintedLink]:
     from ..latex.reader import Display, displays
     from ..coverage import read_notes as read_text
 
