@@ -58,13 +58,18 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _child(fn: Callable[[], Any], conn, parent: int) -> None:
+def child_setup(parent: int) -> None:
+    """In a freshly forked child or worker: die with ``parent``, default stop signals."""
     _die_with_parent(parent)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # not the CLI's handlers
         try:
             signal.signal(sig, signal.SIG_DFL)
         except (ValueError, OSError):
             pass
+
+
+def _child(fn: Callable[[], Any], conn, parent: int) -> None:
+    child_setup(parent)
     try:
         payload = ("ok", fn())
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never swallowed

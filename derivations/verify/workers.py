@@ -27,7 +27,7 @@ import traceback
 from typing import Any, Callable, Sequence
 
 from . import isolate
-from .isolate import _CTX, FORK_LOCK, ChildDied, ChildFailed, TimedOut, _die_with_parent, _prepare
+from .isolate import _CTX, FORK_LOCK, ChildDied, ChildFailed, TimedOut, _prepare, child_setup
 
 ANSWER_GRACE = 5.0  # seconds a worker may overrun an item's limits before it is killed
 
@@ -85,12 +85,7 @@ def limited_here(fn: Callable[[], Any], timeout: float) -> Any:
 
 def _serve(items: Sequence[Callable[[], Any]], conn, parent: int) -> None:
     """A worker's loop: run the item whose index arrives, answer, until told to stop."""
-    _die_with_parent(parent)
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # not the CLI's handlers
-        try:
-            signal.signal(sig, signal.SIG_DFL)
-        except (ValueError, OSError):
-            pass
+    child_setup(parent)
     signal.signal(signal.SIGALRM, _on_alarm)
     _state["worker"] = True
     isolate._here = limited_here
