@@ -32,6 +32,7 @@ from typing import Any, Callable
 import sympy as sp
 
 from ..model import VERDICTS
+from .work import Work
 
 SCHEMA = 2  # PRAGMA user_version of the store; another value is "another schema"
 FILE_NAME = "steps.sqlite3"
@@ -314,8 +315,6 @@ class StepCache:
         """A work item (:class:`.work.Work`) for a stored text (e.g. the LaTeX of an expression,
         ``key`` from its ``srepr``), else ``compute()`` (in a worker), stored; ``fail()`` answers
         when the worker does not."""
-        from .work import Work
-
         def lookup() -> str | None:
             hit = self.get(key, valid_text)
             return None if hit is None else hit["text"]

@@ -179,9 +179,7 @@ def _evaluate(expr, point, prec, strict: bool = False):
     """
     expr = _numeric_derivatives(as_expr(expr), point, prec)
     value = substitute(expr, point)
-    if value.has(Expectation):
-        value = value.replace(lambda e: isinstance(e, Expectation) and _normal_moments(e) is not None,
-                              _normal_moments)
+    value = value.replace(lambda e: isinstance(e, Expectation), _moments_or_held)
     value = explicit(value)
     value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
     value = value.replace(_short_concrete_sum, lambda e: e.doit())
@@ -221,6 +219,12 @@ def _normal_moments(e):
                      for j in range(0, k + 1, 2))
         total += c
     return total
+
+
+def _moments_or_held(e):
+    """``e``'s value by :func:`_normal_moments`, or ``e`` itself (left to ``explicit``'s doit)."""
+    value = _normal_moments(e)
+    return e if value is None else value
 
 
 MAX_SUM_TERMS = 20_000
