@@ -190,6 +190,17 @@ def test_key_depends_on_assumptions_seed_and_fingerprint(monkeypatch):
     assert base != step_key("d", xr**2, xr, "=", (xr > 0,), 1)
 
 
+def test_key_parts_are_printed_once_per_object_and_never_conflated():
+    # srepr is memoised by identity: == ignores a Float's precision, the key must not
+    f15, f30 = sp.Float("0.1", 15), sp.Float("0.1", 30)
+    assert step_key(f15) != step_key(f30)
+    x = sp.Symbol("x", positive=True)
+    e = sp.exp(-x**2) / sp.sqrt(sp.pi)
+    assert store._srepr(e) == sp.srepr(e)
+    assert store._SREPRS[id(e)][0] is e  # kept alive, so its id is never reused
+    assert step_key("d", e, [x, {x: e}]) == step_key("d", sp.exp(-x**2) / sp.sqrt(sp.pi), [x, {x: e}])
+
+
 # ---------------------------------------------------------------- concurrent runs
 
 def _writer(path: str, start: int, count: int) -> None:

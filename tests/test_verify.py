@@ -580,3 +580,39 @@ def test_normal_moments_equal_sympys_expectation_and_decline_other_forms():
     declined = (E(sp.exp(x), evaluate=False), E(x * Exponential("T", 1), evaluate=False),
                 E(x ** 2, x > 0, evaluate=False), E(x * sp.Symbol("c"), evaluate=False))
     assert all(_normal_moments(e) is None for e in declined)
+
+
+def test_simplest_form_is_the_first_with_fewest_operations_counted_once_per_form(monkeypatch):
+    from derivations.verify import symbolic
+
+    x, y = sp.symbols("x y", positive=True)
+    counted = []
+    real_count = sp.count_ops
+    monkeypatch.setattr(symbolic.sp, "count_ops", lambda e: counted.append(e) or real_count(e))
+    diff = sp.exp(x) * sp.exp(y) - sp.exp(x + y) + x * (x + 1) - x**2
+    long, short, other_short = x * (x + 1) - x**2 + 1, x + 1, y + 1
+    assert symbolic._simplest(diff, [long, short, long, other_short, short]) == short
+    assert len(counted) == 4  # diff, long, short, other_short: each distinct form once
+    assert symbolic._simplest(diff, []) is diff
+    # a difference no rewriting reduces to zero comes back in its simplest form reached
+    counted.clear()
+    monkeypatch.undo()
+    assert symbolic.default_simplify(sp.exp(x) * sp.exp(y) - sp.exp(x + y) + x) == x
+
+
+def test_assumption_queries_run_in_one_fixed_order():
+    """SymPy shuffles an assumption's prerequisites with a generator seeded by the OS; the
+    engine sorts them instead, so a query cannot answer differently from one process to the
+    next (derivations.symbolic.fact_order)."""
+    import importlib
+
+    from derivations.symbolic import fact_order
+
+    assumptions = importlib.import_module("sympy.core.assumptions")
+
+    assert assumptions.shuffle is fact_order._in_order
+    facts = ["zero", "extended_real", "finite", "commutative", "complex"]
+    fact_order._in_order(facts)
+    assert facts == sorted(facts)
+    x = sp.Symbol("x", positive=True)
+    assert (x**2 + 1).is_zero is False and (x - x).is_zero is True

@@ -78,7 +78,7 @@ def code_fingerprint() -> str:
 def _canon_part(p: Any) -> str:
     """A key part as text that keeps what a verdict depends on (assumptions, via ``srepr``)."""
     if isinstance(p, sp.Basic):
-        return sp.srepr(p)
+        return _srepr(p)
     if isinstance(p, (list, tuple)):
         return "(" + ",".join(map(_canon_part, p)) + ")"
     if isinstance(p, dict):
@@ -86,6 +86,18 @@ def _canon_part(p: Any) -> str:
     if isinstance(p, (set, frozenset)):
         return "{" + ",".join(sorted(map(_canon_part, p))) + "}"
     return repr(p)
+
+
+_SREPRS: dict[int, tuple[Any, str]] = {}  # id -> (the object, kept alive; its srepr)
+
+
+def _srepr(e: sp.Basic) -> str:
+    """``srepr(e)``, once per object: the symbols and ranges of a derivation recur in the key of
+    every step (memoised by identity, not by ``==``, which ignores e.g. a Float's precision)."""
+    seen = _SREPRS.get(id(e))
+    if seen is None or seen[0] is not e:
+        seen = _SREPRS[id(e)] = (e, sp.srepr(e))
+    return seen[1]
 
 
 def step_key(*parts: Any) -> str:

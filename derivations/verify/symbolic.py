@@ -73,7 +73,6 @@ def default_simplify(diff, matrices: Mapping | None = None, cheap: bool = False)
         return r
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(lambda e: default_simplify(e, matrices, cheap))
-    best, best_ops = diff, sp.count_ops(diff)
     # doit again after expand: integrals split by linearity only once their integrands expand
     attempts = [lambda e: e, _expand, _doit, lambda e: _expand(_doit(e)),
                 lambda e: _expand(_doit(_expand(_doit(e))))]
@@ -85,13 +84,32 @@ def default_simplify(diff, matrices: Mapping | None = None, cheap: bool = False)
             attempts += [sp.simplify, lambda e: sp.simplify(e.rewrite(sp.exp)),
                          lambda e: sp.simplify(sp.expand(e, power_exp=True)),
                          lambda e: sp.simplify(_combine_integrals(_doit(e)))]
+    reached = []
     for attempt in attempts:
         r = attempt(diff)
         if _is_zero(r):
             return sp.S.Zero
-        ops = sp.count_ops(r)
-        if ops < best_ops:
-            best, best_ops = r, ops
+        reached.append(r)
+    return _simplest(diff, reached)
+
+
+def _simplest(diff, reached: list):
+    """The first form with the fewest operations (``diff`` when none has fewer).  Counted only
+    once no rewriting reached zero, and once per distinct form (rewritings often agree)."""
+    counted: dict = {}
+
+    def ops(e):
+        try:
+            if e not in counted:
+                counted[e] = sp.count_ops(e)
+            return counted[e]
+        except TypeError:  # an unhashable form
+            return sp.count_ops(e)
+
+    best, best_ops = diff, ops(diff)
+    for r in reached:
+        if ops(r) < best_ops:
+            best, best_ops = r, ops(r)
     return best
 
 
