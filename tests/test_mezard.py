@@ -37,3 +37,23 @@ def test_forward_claims_simulate_the_sde():
         assert claim.sampler not in (sde.ou_exact, sde.ou_rescaled), claim.name
         assert "Euler–Maruyama" in claim.simulates, claim.name
         assert claim.sampler.__module__ == diffusion.__name__, claim.name
+
+
+def test_backward_chain_recovers_the_data_variance_as_the_step_shrinks():
+    """7.3.8 on Gaussian data: the exact law of the backward Euler–Maruyama chain tends to the
+    data law — its relative error in E(y − m)² = s² halves when the steps double (O(h)), down to
+    the white-noise start's e^{-2t_f} — and the sampler follows that law."""
+    import numpy as np
+
+    from numerics.samplers import diffusion
+
+    case = {"m": -1.0, "s": 1.2, "t_f": 6.0}
+    bias = [diffusion.backward_gaussian_rel_bias(steps=n, **case)[0] for n in (100, 200, 400, 800)]
+    for coarse, fine in zip(bias, bias[1:]):
+        assert 0.45 < fine / coarse < 0.55
+    assert abs(bias[-1]) < 2e-3
+    coarse = diffusion.backward_gaussian_rel_bias(steps=25, **case)[0]
+    y = diffusion.backward_gaussian_square(np.random.default_rng(7), 400_000, steps=25, **case)
+    se = y.std() / np.sqrt(y.size)
+    assert abs(y.mean() - case["s"] ** 2 * (1 + coarse)) < 5 * se
+    assert abs(y.mean() - case["s"] ** 2) > 5 * se  # the step bias is real, and accounted for

@@ -108,3 +108,76 @@ def schedule_square_sample(rng: np.random.Generator, size: int, kappa: float, g:
 def schedule_variance_rel_bias(kappa: float, t: float, steps: int, **_: object) -> tuple[float, float]:
     """Step bias of :func:`schedule_square_sample` against s²σ² (constant f = -κ, g)."""
     return sde.ou_em_variance_rel_bias(kappa, t, steps)
+
+
+# ------------------------------------------------- the backward process (7.3.6–7.3.8)
+def _backward_factors(m: float, s: float, t_f: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per step ``k`` of the backward chain (τ_k = k h, t_k = t_f - τ_k, h = t_f/steps), the
+    Euler–Maruyama gain and shift of ``y_{k+1} = y_k + h F(y_k, t_k) + √(2h) z_k``, where
+    ``F(y, t) = y + 2∇log p_t(y) = y - 2(y - m e^{-t})/Γ_t`` is the force of 7.3.7 with the exact
+    score of Gaussian data N(m, s²), ``Γ_t = s² e^{-2t} + 1 - e^{-2t}``: ``(1 + h(1 - 2/Γ_k),
+    2h m e^{-t_k}/Γ_k)``."""
+    n = count("steps", steps, 1)
+    for name, v in (("m", m), ("t_f", t_f)):
+        if not math.isfinite(float(v)):
+            raise ValueError(f"{name}={v!r}, expected a finite real number")
+    if not float(s) > 0:
+        raise ValueError(f"s={s!r}, expected s > 0 (the data's standard deviation)")
+    if not float(t_f) > 0:
+        raise ValueError(f"t_f={t_f!r}, expected t_f > 0 (the forward process's final time)")
+    h = float(t_f) / n
+    t = float(t_f) - h * np.arange(n)
+    decay = np.exp(-t)
+    gamma = float(s) ** 2 * decay ** 2 - np.expm1(-2.0 * t)
+    gain = 1.0 + h * (1.0 - 2.0 / gamma)
+    if not np.all(gain > 0):
+        raise ValueError(f"steps={steps!r}, expected a step h = t_f/steps small enough that every "
+                         "gain 1 + h(1 - 2/Γ_t) of the chain is positive (no overshoot near the data)")
+    return gain, 2.0 * h * float(m) * decay / gamma
+
+
+def backward_gaussian_square(rng: np.random.Generator, size: int, m: float, s: float,
+                             t_f: float, steps: int, **_: object) -> np.ndarray:
+    """The generative run of 7.3.6–7.3.9: white noise ``y ~ N(0, 1)`` at t = t_f (7.3.9) driven
+    backward by the Euler–Maruyama chain of dy = F dτ + √2 dW with the force of 7.3.7 and the
+    exact score of Gaussian data N(m, s²); the sample is ``(y - m)²`` at τ = t_f (mean s² when
+    the backward process recovers the data law, 7.3.8).
+
+    >>> backward_gaussian_square(np.random.default_rng(0), 4, 0.5, 1.3, 3.0, 60).shape
+    (4,)
+    """
+    gain, shift = _backward_factors(m, s, t_f, steps)
+    count("size", size, 0)
+    kick = math.sqrt(2.0 * float(t_f) / len(gain))
+    # y_k = μ_k + √(2h) w_k exactly, with μ the chain's noiseless run (μ_{k+1} = g_k μ_k + c_k)
+    # and w_{k+1} = g_k w_k + z_k: two array operations per step instead of four
+    mean = 0.0
+    for g, c in zip(gain.tolist(), shift.tolist()):
+        mean = g * mean + c
+    w = rng.standard_normal(size)
+    w *= 1.0 / kick
+    z = np.empty(size)
+    for g in gain.tolist():
+        rng.standard_normal(out=z)
+        w *= g
+        w += z
+    w *= kick
+    w += mean - float(m)
+    np.multiply(w, w, out=w)
+    return w
+
+
+def backward_gaussian_rel_bias(m: float, s: float, t_f: float, steps: int,
+                               **_: object) -> tuple[float, float]:
+    """Relative bias of :func:`backward_gaussian_square`'s mean against s²: the chain is linear
+    and Gaussian, so its end mean μ and variance V follow exactly from μ_{k+1} = g_k μ_k + c_k,
+    V_{k+1} = g_k² V_k + 2h (μ_0 = 0, V_0 = 1: white noise, not p_{t_f}); the bias is
+    (V + (μ - m)²)/s² - 1, padded by 1e-12 for rounding.  It is O(h) (halves when the steps
+    double) and includes the finite t_f of the white-noise start (O(e^{-2t_f}))."""
+    gain, shift = _backward_factors(m, s, t_f, steps)
+    h = float(t_f) / len(gain)
+    mu, var = 0.0, 1.0
+    for g, c in zip(gain.tolist(), shift.tolist()):
+        mu, var = g * mu + c, g * g * var + 2.0 * h
+    b = (var + (mu - float(m)) ** 2) / float(s) ** 2 - 1.0
+    return b - 1e-12, b + 1e-12
