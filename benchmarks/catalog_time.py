@@ -11,6 +11,9 @@ result store — cold (empty store), then warm — and reports:
   ``/proc`` (Linux only) — shared copy-on-write pages of the forked workers counted once; a
   sample can miss a short spike;
 * CPU time of the tree and the load average at start, to read the wall time against;
+* the time of a fixed pure-Python workload run on ``--jobs`` processes at once, before the cold
+  run and after the warm one (:func:`host_reference`), and the cold wall time in its units: on
+  shared cores the speed of the same machine varies by a third from hour to hour;
 * the Monte Carlo part: its summed work seconds, the number of cases, and the distribution of
   their minimum detectable relative errors (bias included) against their targets.
 
@@ -110,6 +113,19 @@ def _timed_run(cmd: list[str], env: dict) -> dict:
             "pss": sampler.peak_kib / 1024 if sampler.samples else None}
 
 
+# a fixed pure-Python workload: its time says how fast the (shared) cores are right now
+_REFERENCE = "s = 0\nfor i in range(10_000_000):\n    s += i * i\n"
+
+
+def host_reference(jobs: int) -> float:
+    """Seconds of the reference workload, run in ``jobs`` processes at once (as the check loads
+    the cores), median over the processes; the catalog's wall time moves with it."""
+    cmd = [sys.executable, "-c", "import time; t = time.perf_counter()\n" + _REFERENCE
+           + "print(time.perf_counter() - t)"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE) for _ in range(jobs)]
+    return statistics.median(float(p.communicate()[0]) for p in procs)
+
+
 def _without_timings(result: dict | None) -> dict | None:
     """The result with its (run-to-run) timings blanked, to compare a cold and a warm run."""
     if result is None:
@@ -128,10 +144,12 @@ def measure(jobs: int = 2, seed: int = 0, mc: bool = True) -> dict:
     cmd = lecturecheck_command() + ["check", "--json", "--timings", "--jobs", str(jobs),
                                     "--seed", str(seed)] + ([] if mc else ["--no-mc"])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    reference = [host_reference(jobs)]
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, LECTURECHECK_CACHE=cache)
         cold = _timed_run(cmd, env)
         warm = _timed_run(cmd, env)
+    reference.append(host_reference(jobs))
     results = []
     for run in (cold, warm):
         try:
@@ -154,6 +172,8 @@ def measure(jobs: int = 2, seed: int = 0, mc: bool = True) -> dict:
         "peak_rss_mib_largest_process": round(max(cold["rss"], warm["rss"]), 1),
         "peak_pss_mib_tree_sampled": None if cold["pss"] is None else round(cold["pss"], 1),
         "load_average_at_start": None if load is None else round(load, 2),
+        "host_reference_seconds": [round(r, 2) for r in reference],
+        "cold_wall_in_references": round(cold["wall"] / statistics.mean(reference), 1),
         "targets": {"wall_seconds": WALL_TARGET_S, "warm_wall_seconds": WARM_TARGET_S,
                     "memory_mib": MEMORY_TARGET_MIB},
         "monte_carlo": monte_carlo_figures(result) if result else None,
@@ -211,7 +231,10 @@ def table(m: dict) -> str:
             (f"  / {m['jobs']} jobs: wall floor on idle cores", f"{m['cpu_seconds'] / m['jobs']:.1f} s",
              f"<= {WALL_TARGET_S:g} s", yes[m['cpu_seconds'] / m['jobs'] <= WALL_TARGET_S]),
             ("load average at start", "—" if m["load_average_at_start"] is None
-             else f"{m['load_average_at_start']:.2f}", "", "")]
+             else f"{m['load_average_at_start']:.2f}", "", ""),
+            (f"host reference ({m['jobs']} at once), before/after",
+             " / ".join(f"{r:.2f} s" for r in m["host_reference_seconds"]), "", ""),
+            ("  cold wall time in reference units", f"{m['cold_wall_in_references']:.1f}", "", "")]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     lines = [head + ")"] + ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
                             for r in rows]
