@@ -150,3 +150,43 @@ def test_errata_notes_missing_file_is_a_usage_error(tmp_path, capsys) -> None:
     assert main(["errata", "agliari.glauber_noise", "--notes", str(missing)]) == 2
     err = capsys.readouterr().err
     assert "no-such-notes.txt" in err and "no such file" in err and err.count("\n") == 1
+
+
+def test_nabla_and_laplacian_in_the_table_coordinate() -> None:
+    """With ``Notation(coordinate=x)`` the notes' ∇, ∇· and Δ are ∂_x, ∂_x, ∂²_x (held as
+    printed); without one they stay unevaluated and the link is not checked."""
+    import sympy as sp
+
+    from derivations.latex import Notation
+    from derivations.latex import operators as ops
+    from derivations.run.quoted import _classify, _in_coordinate
+
+    x = sp.Symbol("x", real=True)
+    f = sp.exp(-x**2 / 2)
+    read = ops.Laplacian(f) + ops.Divergence(x * f) + ops.Gradient(sp.log(f))
+    held = _in_coordinate(read, x)
+    assert held.atoms(sp.Subs) and _in_coordinate(read, None) == read
+    assert sp.simplify(held.doit() - (sp.diff(f, x, 2) + sp.diff(x * f, x) - x)) == 0
+    assert Notation({"x": x}, coordinate=x).merge(Notation({})).coordinate == x
+    assert Notation({}).merge(Notation({}, coordinate=x)).coordinate == x
+    with pytest.raises(ValueError, match="coordinate"):
+        Notation({}, coordinate="x")
+
+
+def test_gradient_links_are_checked_in_one_coordinate() -> None:
+    """Mézard's ∇ log p = -x (7.3.11), F = x + 2∇ log p = -x (7.3.12) and ∇ log p_t of Gaussian
+    data (7.4.3) are checked as printed, and a wrong sign would be refuted."""
+    got = {}
+    for did in ("mezard.stationary_law", "mezard.reverse_process", "mezard.gaussian_data"):
+        d = get(did)
+        got.update({(did, k): v for k, v in _verdicts(d, quoted_links(d)).items()})
+    assert got[("mezard.stationary_law", ("7.3.11", 0))]["verdict"] == "proved"
+    assert got[("mezard.reverse_process", ("7.3.12", 1))]["verdict"] == "proved"
+    assert got[("mezard.gaussian_data", ("7.4.3", 0))]["verdict"] == "proved"
+    from dataclasses import replace
+
+    d = get("mezard.stationary_law")
+    quote = next(q for q in d.printed_in_notes if q.label == "7.3.11")
+    mutant = replace(d, id="mutant.stationary_law", printed_in_notes=(
+        replace(quote, latex=quote.latex.replace("= -x", "= x")),))
+    assert _verdicts(mutant, quoted_links(mutant))[("7.3.11", 0)]["verdict"] == "refuted"

@@ -60,6 +60,9 @@ class Notation:
     one the unevaluated ``IntegralOver(f, x)`` (never SymPy's antiderivative).
     ``families``: name → function whose subscripts are its first arguments, so that with
     ``families={"p": p}`` the notes' ``p_k(x)`` is ``p(k, x)`` (and depends on ``k``).
+    ``coordinate``: the one coordinate (a ``sp.Symbol``) in which the notes' ``∇``, ``∇·`` and
+    ``Δ`` are checked — ``∂/∂x``, ``∂/∂x``, ``∂²/∂x²`` — for a derivation checked in one
+    dimension; without it they stay the reader's unevaluated operators (never checked).
     """
 
     def __init__(self, symbols: Mapping[str, Any] | None = None,
@@ -67,7 +70,8 @@ class Notation:
                  operators: Mapping[str, str] | None = None,
                  indices: Mapping[str, tuple] | None = None,
                  families: Mapping[str, Callable] | None = None,
-                 domains: Mapping[str, tuple] | None = None, discovery: bool = False):
+                 domains: Mapping[str, tuple] | None = None, discovery: bool = False,
+                 coordinate: sp.Symbol | None = None):
         self.symbols = {name_key(k): v for k, v in (symbols or {}).items()}
         self.functions = {name_key(k): f for k, f in (functions or {}).items()}
         self.operators = {name_key(k): v for k, v in (operators or {}).items()}
@@ -77,6 +81,9 @@ class Notation:
         self.indices = {name_key(k): tuple(v) for k, v in (indices or {}).items()}
         self.families = {name_key(k): f for k, f in (families or {}).items()}
         self.domains = {name_key(k): tuple(v) for k, v in (domains or {}).items()}
+        if coordinate is not None and not isinstance(coordinate, sp.Symbol):
+            raise ValueError(f"coordinate={coordinate!r}: expected a sympy Symbol")
+        self.coordinate = coordinate
         both = set(self.symbols) & set(self.functions)
         if both:
             raise ValueError(f"names bound both as symbol and function: {sorted(both)}")
@@ -88,7 +95,8 @@ class Notation:
         """A permissive table: unbound names become plain symbols/functions (recorded)."""
         base = base or cls()
         return cls(*base._maps(), operators=base._ops(), indices=base._idx(),
-                   families=dict(base.families), domains=dict(base.domains), discovery=True)
+                   families=dict(base.families), domains=dict(base.domains), discovery=True,
+                   coordinate=base.coordinate)
 
     def merge(self, other: "Notation") -> "Notation":
         """This table with ``other`` 's bindings added (``other`` wins on a shared name)."""
@@ -100,7 +108,9 @@ class Notation:
                         indices={**self.indices, **other.indices},
                         families={**self.families, **other.families},
                         domains={**self.domains, **other.domains},
-                        discovery=self.discovery_mode or other.discovery_mode)
+                        discovery=self.discovery_mode or other.discovery_mode,
+                        coordinate=other.coordinate if other.coordinate is not None
+                        else self.coordinate)
 
     def _maps(self):
         return dict(self.symbols), dict(self.functions)

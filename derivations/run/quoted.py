@@ -88,7 +88,21 @@ def _classify(lhs, relation, rhs) -> str | None:
     return None
 
 
-def _links_of(eq, quote) -> list[PrintedLink]:
+def _in_coordinate(expr, x):
+    """The notes' ``∇f``, ``∇·v`` and ``Δf`` as derivatives in the table's one coordinate
+    ``x`` (``Notation.coordinate``), kept unevaluated as printed; unchanged without one."""
+    from ..latex import operators as ops
+    from ..symbolic.held import held_derivative
+
+    if x is None or not isinstance(expr, sp.Basic):
+        return expr
+    order = {ops.Gradient: 1, ops.Divergence: 1, ops.Laplacian: 2}
+    return expr.replace(lambda e: isinstance(e, sp.Function) and e.func in order
+                        and len(e.args) == 1,
+                        lambda e: held_derivative(e.args[0], x, order[e.func]))
+
+
+def _links_of(eq, quote, coordinate=None) -> list[PrintedLink]:
     base = dict(label=quote.label, line=eq.line, source=eq.math, note=quote.note)
     if eq.status != "parsed":
         why = "; ".join(x for x in (f"{eq.status}: {eq.error}", quote.unreadable) if x)
@@ -96,6 +110,7 @@ def _links_of(eq, quote) -> list[PrintedLink]:
                             **base)]
     out = []
     for i, (lhs, rel, rhs) in enumerate(eq.chain.links()):
+        lhs, rhs = _in_coordinate(lhs, coordinate), _in_coordinate(rhs, coordinate)
         why = quote.unchecked.get(i) or _classify(lhs, rel, rhs)
         out.append(PrintedLink(index=i, lhs=lhs, relation=rel.name, rhs=rhs,
                                reason=None if why is None else f"not checkable as printed: {why}",
@@ -154,8 +169,9 @@ def _read_links(d: Derivation, notes) -> list[PrintedLink]:
                                    reason=f"not checkable as printed: no display labelled "
                                           f"({q.label}) in {notes}"))
             continue
-        eq = _read_quoted(ds, at, _table(d, q))
-        out += _links_of(_as_prior_integrals(d, eq), q)
+        table = _table(d, q)
+        eq = _read_quoted(ds, at, table)
+        out += _links_of(_as_prior_integrals(d, eq), q, table.coordinate)
     return out
 
 

@@ -138,7 +138,9 @@ DERIVATION = Derivation(
         Quote("7.4.1", line=1281, latex=r"p(a, x, t) = \frac{e^{-\frac{1}{2} \langle a-m | \Sigma^{-1} | a-m \rangle} e^{-\frac{1}{2\Delta_t} (x-ae^{-t})^2}}{\sqrt{2\pi^d} \sqrt{\det \Sigma}} \frac{1}{\sqrt{2\pi\Delta_t^d}}",
               unchecked={0: "defines the joint law; " + _MAT + " (steps data_normalisation, "
                             "kernel_normalisation check its normalisations)"}),
-        Quote("7.4.3", line=1291, latex=r"\nabla \log p_t = -(\Gamma_t^{-1})(x - me^{-t})"),
+        Quote("7.4.3", line=1291, latex=r"\nabla \log p_t = -(\Gamma_t^{-1})(x - me^{-t})",
+              notation=Notation({"p_t": normal_pdf(X, _m * sp.exp(-T), _gamma.subs(DELTA_T, DELTA))}),
+              note="p_t read as the noised law N(x; m e^{-t}, Γ_t) of 7.4.2, in one coordinate"),
         Quote("7.4.4", line=1299, latex=r"\varphi_\theta(x, t) = -Wx - b",
               notation=Notation({}, {r"\varphi_\theta": sp.Function("varphi_theta")}),
               unchecked={0: "the linear ansatz, a definition"}),

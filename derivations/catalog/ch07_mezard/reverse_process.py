@@ -89,7 +89,11 @@ DERIVATION = Derivation(
         {"P_t^F": sp.Function("P_F"), "p_{t_f-t}^B": sp.Function("p_B")})),
     printed_in_notes=(
         Quote("7.3.6", line=1169, latex=r"-\frac{\partial p}{\partial \tau} = \Delta p + \nabla \cdot (xp) \implies \frac{\partial p}{\partial \tau} = -\Delta p - \nabla(xp)",
-              note="∇(xp) read as the divergence ∇·(x p), as in the first half of the display"),
+              note="∇(xp) read as the divergence ∇·(x p), as in the first half of the display",
+              unchecked={i: "the equation of the backward density p, which the display leaves "
+                            "unspecified: it holds for the forward density read at t = t_f - τ, "
+                            "not for every p; step time_reversal checks it on the forward kernel "
+                            "and gaussian_backward on Gaussian data" for i in (0, 1)}),
         Quote("7.3.7", line=1173, latex=r"\frac{\partial p}{\partial \tau} = \Delta p - \nabla(Fp)",
               unchecked={0: "the Fokker–Planck equation of the backward dynamics with force F, "
                             "a definition"}),

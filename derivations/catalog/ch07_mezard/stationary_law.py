@@ -97,7 +97,10 @@ DERIVATION = Derivation(
     printed_in_notes=(
         Quote("7.2.6", line=1097, latex=r"\frac{\partial p_t}{\partial t} = \Delta p_t - \nabla \cdot (F p_t)",
               unchecked={0: "the Fokker–Planck equation of 7.2.1, a definition"}),
-        Quote("7.2.7", line=1101, latex=r"\Delta p_t + \nabla \cdot (p \nabla V) = 0"),
+        Quote("7.2.7", line=1101, latex=r"\Delta p_t + \nabla \cdot (p \nabla V) = 0",
+              unchecked={0: "the stationarity condition on an unspecified density p and potential "
+                            "V, an equation rather than an identity; steps force_from_potential "
+                            "and boltzmann_stationary check it at p = e^{-V}/Z"}),
         Quote("7.2.8", line=1103, latex=r"p_{\text{stationary}}(x') = \frac{1}{Z} e^{-V(x)}",
               note="p_stationary read as e^{-V}/Z with V = c₄x⁴ + c₂x² + c₁x (one coordinate); "
                    "the notes print the argument x' on the left and x on the right"),

@@ -61,6 +61,9 @@ DERIVATION = Derivation(
         Quote("7.3.2", line=1155, latex=r"\frac{\partial p_t}{\partial t} = \Delta p_t + \nabla \cdot (xp_t) \implies p_t(x) = \frac{e^{-(x-ae^{-t})/2\Delta_t}}{(2\pi\Delta_t)^{d/2}} = \mathcal{N}(x; ae^{-t}, \Delta_t)",
               note="p_t read as the forward kernel N(x; a e^{-t}, Δ_t), Δ_t = 1 - e^{-2t}, in "
                    "one coordinate (d = 1); the printed exponent -(x - a e^{-t})/2Δ_t has lost "
-                   "its square"),
+                   "its square",
+              unchecked={0: "the display writes p_t without its argument x, so ∂p_t/∂t would be "
+                            "read of a plain symbol; step kernel_fokker_planck checks the "
+                            "equation on the kernel"}),
     ),
 )
