@@ -159,7 +159,7 @@ def test_nabla_and_laplacian_in_the_table_coordinate() -> None:
 
     from derivations.latex import Notation
     from derivations.latex import operators as ops
-    from derivations.run.quoted import _classify, _in_coordinate
+    from derivations.run.quoted import _in_coordinate
 
     x = sp.Symbol("x", real=True)
     f = sp.exp(-x**2 / 2)
