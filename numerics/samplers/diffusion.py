@@ -117,10 +117,7 @@ def _backward_factors(m: float, s: float, t_f: float, steps: int) -> tuple[np.nd
     ``F(y, t) = y + 2∇log p_t(y) = y - 2(y - m e^{-t})/Γ_t`` is the force of 7.3.7 with the exact
     score of Gaussian data N(m, s²), ``Γ_t = s² e^{-2t} + 1 - e^{-2t}``: ``(1 + h(1 - 2/Γ_k),
     2h m e^{-t_k}/Γ_k)``."""
-    n = count("steps", steps, 1)
-    for name, v in (("m", m), ("t_f", t_f)):
-        if not math.isfinite(float(v)):
-            raise ValueError(f"{name}={v!r}, expected a finite real number")
+    n = _check(x0=m, t=t_f, steps=steps)
     if not float(s) > 0:
         raise ValueError(f"s={s!r}, expected s > 0 (the data's standard deviation)")
     if not float(t_f) > 0:
@@ -134,6 +131,15 @@ def _backward_factors(m: float, s: float, t_f: float, steps: int) -> tuple[np.nd
         raise ValueError(f"steps={steps!r}, expected a step h = t_f/steps small enough that every "
                          "gain 1 + h(1 - 2/Γ_t) of the chain is positive (no overshoot near the data)")
     return gain, 2.0 * h * float(m) * decay / gamma
+
+
+def _backward_moments(gain: np.ndarray, shift: np.ndarray, h: float) -> tuple[float, float]:
+    """End mean and variance of the backward chain from white noise (μ_0 = 0, V_0 = 1):
+    μ_{k+1} = g_k μ_k + c_k (its noiseless run), V_{k+1} = g_k² V_k + 2h."""
+    mu, var = 0.0, 1.0
+    for g, c in zip(gain.tolist(), shift.tolist()):
+        mu, var = g * mu + c, g * g * var + 2.0 * h
+    return mu, var
 
 
 def backward_gaussian_square(rng: np.random.Generator, size: int, m: float, s: float,
@@ -151,9 +157,7 @@ def backward_gaussian_square(rng: np.random.Generator, size: int, m: float, s: f
     kick = math.sqrt(2.0 * float(t_f) / len(gain))
     # y_k = μ_k + √(2h) w_k exactly, with μ the chain's noiseless run (μ_{k+1} = g_k μ_k + c_k)
     # and w_{k+1} = g_k w_k + z_k: two array operations per step instead of four
-    mean = 0.0
-    for g, c in zip(gain.tolist(), shift.tolist()):
-        mean = g * mean + c
+    mean = _backward_moments(gain, shift, kick * kick / 2.0)[0]
     w = rng.standard_normal(size)
     w *= 1.0 / kick
     z = np.empty(size)
@@ -175,9 +179,6 @@ def backward_gaussian_rel_bias(m: float, s: float, t_f: float, steps: int,
     (V + (μ - m)²)/s² - 1, padded by 1e-12 for rounding.  It is O(h) (halves when the steps
     double) and includes the finite t_f of the white-noise start (O(e^{-2t_f}))."""
     gain, shift = _backward_factors(m, s, t_f, steps)
-    h = float(t_f) / len(gain)
-    mu, var = 0.0, 1.0
-    for g, c in zip(gain.tolist(), shift.tolist()):
-        mu, var = g * mu + c, g * g * var + 2.0 * h
+    mu, var = _backward_moments(gain, shift, float(t_f) / len(gain))
     b = (var + (mu - float(m)) ** 2) / float(s) ** 2 - 1.0
     return b - 1e-12, b + 1e-12
