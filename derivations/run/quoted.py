@@ -102,7 +102,7 @@ def _in_coordinate(expr, x):
                         lambda e: held_derivative(e.args[0], x, order[e.func]))
 
 
-def _links_of(eq, quote, coordinate=None) -> list[PrintedLink]:
+def _links_of(eq, quote) -> list[PrintedLink]:
     base = dict(label=quote.label, line=eq.line, source=eq.math, note=quote.note)
     if eq.status != "parsed":
         why = "; ".join(x for x in (f"{eq.status}: {eq.error}", quote.unreadable) if x)
@@ -110,7 +110,6 @@ def _links_of(eq, quote, coordinate=None) -> list[PrintedLink]:
                             **base)]
     out = []
     for i, (lhs, rel, rhs) in enumerate(eq.chain.links()):
-        lhs, rhs = _in_coordinate(lhs, coordinate), _in_coordinate(rhs, coordinate)
         why = quote.unchecked.get(i) or _classify(lhs, rel, rhs)
         out.append(PrintedLink(index=i, lhs=lhs, relation=rel.name, rhs=rhs,
                                reason=None if why is None else f"not checkable as printed: {why}",
@@ -171,7 +170,7 @@ def _read_links(d: Derivation, notes) -> list[PrintedLink]:
             continue
         table = _table(d, q)
         eq = _read_quoted(ds, at, table)
-        out += _links_of(_as_prior_integrals(d, eq), q, table.coordinate)
+        out += _links_of(_as_sympy(d, eq, table.coordinate), q)
     return out
 
 
@@ -193,17 +192,19 @@ def _vector_norms(expr):
                         lambda e: sp.Trace(e.args[0].T * e.args[1]))
 
 
-def _as_prior_integrals(d: Derivation, eq):
-    """Integrals against one of ``d``'s undefined prior densities as ``PriorIntegral`` (same
-    meaning as ``sympy.Integral``; evaluated the way the derivation's steps are), and norms and
-    inner products of vectors as SymPy (:func:`_vector_norms`)."""
+def _as_sympy(d: Derivation, eq, coordinate=None):
+    """The reader's operators the verifier can give a meaning to, as SymPy: integrals against
+    one of ``d``'s undefined prior densities as ``PriorIntegral`` (same meaning as
+    ``sympy.Integral``; evaluated the way the derivation's steps are), norms and inner products
+    of vectors (:func:`_vector_norms`), and ``∇``, ``∇·``, ``Δ`` in the table's one
+    ``coordinate`` (:func:`_in_coordinate`)."""
     if eq.chain is None:
         return eq
     from ..symbolic.prior_integral import PriorIntegral
 
     priors = {f.function for f in d.functions}
     if not priors:
-        return replace_terms(eq, _vector_norms)
+        return replace_terms(eq, lambda t: _in_coordinate(_vector_norms(t), coordinate))
 
     def convert(e):
         if not isinstance(e, sp.Basic):
@@ -211,7 +212,7 @@ def _as_prior_integrals(d: Derivation, eq):
         return e.replace(lambda i: isinstance(i, sp.Integral)
                          and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
                          lambda i: PriorIntegral(i.function, *i.limits))
-    return replace_terms(eq, lambda t: _vector_norms(convert(t)))
+    return replace_terms(eq, lambda t: _in_coordinate(_vector_norms(convert(t)), coordinate))
 
 
 def replace_terms(eq, how):
