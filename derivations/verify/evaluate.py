@@ -23,6 +23,7 @@ except ImportError:  # SymPy 1.12 (the tested floor)
     from sympy.matrices.common import NonInvertibleMatrixError
 
 from .mp_eval import MatrixEvaluator, supported
+from .numeric_limit import EXTRAPOLATED, closed_limit, limit_value, limits_by
 from .points import as_expr, explicit, substitute
 
 PRECISION = 30  # digits of the independent evaluation (DESIGN: >= 30)
@@ -109,22 +110,28 @@ class Lambdified:
 
 class Substituted:
     """A side evaluated by substitution, concrete matrices multiplied out, then ``evalf``;
-    integrals by the first quadrature rule, or the second (``rule=SECOND``).  ``quadratures``
-    says how the integrals of the last evaluation were computed."""
+    integrals by the first quadrature rule, or the second (``rule=SECOND``); limits at the
+    point by numerical extrapolation, or by SymPy (``limits=SYMPY``, :mod:`.numeric_limit`).
+    ``quadratures`` says how the integrals of the last evaluation were computed, ``limit_routes``
+    how many limits each route took over all evaluations."""
 
     route = "sympy-evalf"
 
-    def __init__(self, expr, rule: str = "first") -> None:
+    def __init__(self, expr, rule: str = "first", limits: str = EXTRAPOLATED) -> None:
         self.expr = expr
         self.rule = rule
+        self.limits = limits
         self.quadratures: list = []
+        self.limit_routes: dict = {}
 
     def __call__(self, point: Mapping, dps: int) -> tuple:
-        with quadrature(self.rule) as log:
+        with quadrature(self.rule) as log, limits_by(self.limits) as taken:
             try:
                 return self._call(point, dps)
             finally:
                 self.quadratures = list(log)
+                for route, n in taken.items():
+                    self.limit_routes[route] = self.limit_routes.get(route, 0) + n
 
     def _call(self, point: Mapping, dps: int) -> tuple:
         try:
@@ -171,7 +178,8 @@ def evaluator(expr, symbols) -> Callable:
 
 
 def _evaluate(expr, point, prec, strict: bool = False):
-    """A side at a point: concrete matrices multiplied out, limits taken, then evalf.
+    """A side at a point: limits extrapolated (or left to SymPy), concrete matrices multiplied
+    out, the remaining limits taken, then evalf.
 
     Integrals and concrete sums go straight to evalf (mpmath quadrature / term summation):
     ``doit`` on them can start a symbolic integration or summation that never ends.  Only if
@@ -180,6 +188,7 @@ def _evaluate(expr, point, prec, strict: bool = False):
     expr = _numeric_derivatives(as_expr(expr), point, prec)
     value = substitute(expr, point)
     value = value.replace(lambda e: isinstance(e, Expectation), _moments_or_held)
+    value = value.replace(closed_limit, lambda e: limit_value(e, prec))
     value = explicit(value)
     value = value.replace(lambda e: isinstance(e, (sp.Limit, sp.Subs)), lambda e: e.doit())
     value = value.replace(_short_concrete_sum, lambda e: e.doit())

@@ -28,6 +28,7 @@ import sympy as sp
 from ..model import Derivation
 from .evaluate import (PRECISION, SECOND, Lambdified, Substituted, Undefined, Unevaluable, _held_forms,
                        _is_integral, evaluator)
+from .numeric_limit import SYMPY
 from .points import as_expr, describe, draw_point, explicit, plan, substitute
 
 MAX_PRECISION = 240  # disagreements are re-evaluated at 2x, 4x, … up to this many digits
@@ -229,7 +230,7 @@ def recheck(lhs, rhs, point, relation, tol, s: Settled, first=()) -> tuple[bool,
         undefined_side = lhs if isinstance(s.lhs, Exception) else rhs
         other = rhs if undefined_side is lhs else lhs
         try:
-            Substituted(other)(point, 2 * PRECISION)
+            Substituted(other, limits=SYMPY)(point, 2 * PRECISION)
         except (Undefined, Unevaluable):
             return False, ""
         if _has_quadrature(undefined_side):  # the second rule must not find the other side's value
@@ -249,7 +250,7 @@ def recheck(lhs, rhs, point, relation, tol, s: Settled, first=()) -> tuple[bool,
             f"; the second quadrature ({_rules(second)}) " +
             (f"gives {_short(value)}, not the other side's value" if value is not None else "finds no value either"))
         try:
-            Substituted(undefined_side)(point, 2 * PRECISION)
+            Substituted(undefined_side, limits=SYMPY)(point, 2 * PRECISION)
         except Undefined as exc:
             return True, f"SymPy evalf at {2 * PRECISION} digits: one side finite, the other undefined ({exc}){also}"
         except Unevaluable:
@@ -263,8 +264,8 @@ def recheck(lhs, rhs, point, relation, tol, s: Settled, first=()) -> tuple[bool,
             vals = list(exact) if isinstance(exact, sp.MatrixBase) else [exact]
             return any(v != 0 for v in vals), "exact rational arithmetic"
     try:
-        lv = Substituted(lhs)(point, CONFIRM_PRECISION)
-        rv = Substituted(rhs)(point, CONFIRM_PRECISION)
+        lv = Substituted(lhs, limits=SYMPY)(point, CONFIRM_PRECISION)
+        rv = Substituted(rhs, limits=SYMPY)(point, CONFIRM_PRECISION)
         with mpmath.workdps(CONFIRM_PRECISION):
             ok = agree(lv, rv, relation, tol)[0]
     except (Undefined, Unevaluable):
@@ -426,7 +427,20 @@ def _evidence(counts, skipped, removable, dps, fl, fr, disputed=0, derivation=No
             out["checked_sizes"] = checked
     if disputed:  # skipped points where the two quadratures disagree (never witnesses)
         out["quadratures_disagree"] = disputed
+    limits = _limit_routes(fl, fr)
+    if limits:
+        out["limits"] = limits
     return out
+
+
+def _limit_routes(*evaluators) -> dict:
+    """How the limits at the points were taken: ``{"extrapolated": n, "sympy": m}``, counting
+    every evaluation (precision raising included); empty without limits."""
+    total: dict = {}
+    for f in evaluators:
+        for route, n in getattr(f, "limit_routes", {}).items():
+            total[route] = total.get(route, 0) + n
+    return dict(sorted(total.items()))
 
 
 def enough(outcome: NumericOutcome) -> bool:
