@@ -23,7 +23,7 @@ except ImportError:  # SymPy 1.12 (the tested floor)
     from sympy.matrices.common import NonInvertibleMatrixError
 
 from .mp_eval import MatrixEvaluator, supported
-from .numeric_limit import EXTRAPOLATED, closed_limit, limit_value, limits_by
+from .numeric_limit import EXTRAPOLATED, closed_limit, limit_value, limits_by, sympy_number
 from .points import as_expr, explicit, substitute
 
 PRECISION = 30  # digits of the independent evaluation (DESIGN: >= 30)
@@ -281,8 +281,7 @@ def _diff_value(d, v, at, point, prec):
     def f(t):
         dps = mpmath.mp.dps
         try:
-            value = _evaluate(d.expr, {**where, var: sp.Float(t, dps) if mpmath.im(t) == 0 else
-                                       sp.Float(mpmath.re(t), dps) + sp.I * sp.Float(mpmath.im(t), dps)},
+            value = _evaluate(d.expr, {**where, var: sympy_number(t, dps)},
                               dps, strict=True)
         except PrecisionExhausted as exc:  # lost in cancellation (½ − erf(61)/2): no digits left
             raise Unevaluable(f"derivative: the function has no digits left near {x0}") from exc
@@ -295,8 +294,7 @@ def _diff_value(d, v, at, point, prec):
 
     with mpmath.workdps(prec):
         out = mpmath.diff(f, _to_mp(sp.N(x0, prec + 10), prec), order)
-    return sp.Float(out, prec) if mpmath.im(out) == 0 else \
-        sp.Float(mpmath.re(out), prec) + sp.I * sp.Float(mpmath.im(out), prec)
+    return sympy_number(out, prec)
 
 
 def _done(x) -> bool:
@@ -374,8 +372,7 @@ def _quad(integral, prec):
             return sp.oo if value > 0 else -sp.oo  # a divergent integral is evidence too
         if not mpmath.isfinite(value):
             return integral
-        return sp.Float(value, prec) if mpmath.im(value) == 0 else \
-            sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
+        return sympy_number(value, prec)
     except (Undefined, Unevaluable):
         raise
     except Exception:  # noqa: BLE001 - fall back to sympy's own evalf of the integral

@@ -125,6 +125,13 @@ def _finite(y, seen: list):
     return y
 
 
+def sympy_number(value, dps: int):
+    """An mpmath number as a SymPy Float (or complex of Floats) with ``dps`` digits."""
+    if mpmath.im(value) == 0:
+        return sp.Float(value, dps)
+    return sp.Float(mpmath.re(value), dps) + sp.I * sp.Float(mpmath.im(value), dps)
+
+
 def limit_value(e, prec: int):
     """The limit ``e`` (a :func:`closed_limit`) as a SymPy number, or ``e`` itself for SymPy."""
     if _LIMITS["by"] == EXTRAPOLATED:
@@ -134,7 +141,6 @@ def limit_value(e, prec: int):
             value = None
         if value is not None:
             _count(EXTRAPOLATED)
-            return sp.Float(value, prec) if mpmath.im(value) == 0 else \
-                sp.Float(mpmath.re(value), prec) + sp.I * sp.Float(mpmath.im(value), prec)
+            return sympy_number(value, prec)
     _count(SYMPY)
     return e
