@@ -83,6 +83,18 @@ def test_exhaustive_on_finite_domain() -> None:
     assert "exhaustive over 4 points" in r.method
 
 
+def test_exhaustive_domain_skips_simplify(monkeypatch) -> None:
+    """Every point of the finite domain agreeing settles the step: stage 2 is not run."""
+    import derivations.verify.symbolic as symbolic
+
+    def fail(*a, **k):
+        raise AssertionError("simplify() run after an exhaustive check")
+    monkeypatch.setattr(symbolic.sp, "simplify", fail)
+    r = verify((s1 + s2) ** 2, 2 + 2 * s1 * s2, domain=SPINS)
+    assert r.verdict == "exhaustive" and not r.notes, r
+    assert "simplify() not tried: the finite domain is covered" in r.method
+
+
 def test_exhaustive_domain_refutes_with_a_domain_point() -> None:
     r = verify((s1 + s2) ** 2, 2 + s1 * s2, domain=SPINS)
     assert r.verdict == "refuted"

@@ -144,7 +144,9 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
     """Symbolic stage 1 (cheap rewritings); if it does not reduce the difference, the numbers
     first (a confirmed witness settles it: ``simplify()`` could only turn ``refuted`` into
     ``inconsistent``, both failing), then stage 2 (``simplify()``) with the rest of the symbolic
-    budget; a step ends within ``timeout`` + 1 s (DESIGN §2)."""
+    budget — unless the numbers covered every point of a finite domain, which settles the step
+    (``exhaustive``; ``simplify()`` could only relabel it ``proved``); a step ends within
+    ``timeout`` + 1 s (DESIGN §2)."""
     run = _Run(start, timeout)
     numeric_kw = dict(seed=seed, tolerance=tolerance, constraints=constraints, domain=domain)
     sym_zero, diff_latex, sym_state = run.symbolic(lhs, rhs, relation, stages[0],
@@ -160,6 +162,8 @@ def _verify(derivation, lhs, rhs, relation, seed, timeout, points, tolerance, co
                           limit=max(remaining(start, timeout) - reserve, STEP_GRACE), **numeric_kw)
         if num.agree is False:
             skipped_note = "; canonicaliser and simplify() not tried: the numbers refute the step"
+        elif num.agree and num.exhaustive:  # every point of the finite domain: settled
+            sym_state += " (cheap rewritings; simplify() not tried: the finite domain is covered)"
         else:
             left = run.sym_left()
             if left > 0.05:
