@@ -180,7 +180,7 @@ def _select_with_files(command: str, targets: Sequence[str]) -> tuple[list, list
     """``(derivations in the order given, the files read)``: every file is read first, so a
     file outside the format fails the command (exit 2) before anything runs."""
     from .proofs import is_proof_path, load_proof
-    from .registry import all_derivations, get, ids as registered
+    from .registry import Lazy, get, ids as registered, lazy
 
     ids = list(dict.fromkeys(targets))
     known = registered()  # file names only: no catalog module is imported to check an id
@@ -195,8 +195,9 @@ def _select_with_files(command: str, targets: Sequence[str]) -> tuple[list, list
         raise UnknownDerivation(f"{command}: unknown derivation id={shown(t)}; expected one of: "
                                 + (", ".join(known) if known else "(none registered)"))
     if not ids:
-        return all_derivations(), []
-    return [proofs[t].derivation if t in proofs else get(t) for t in ids], list(proofs.values())
+        return lazy(), []  # each loaded when reached: a check starts while the rest load
+    return Lazy([(lambda p=proofs[t]: p.derivation) if t in proofs else (lambda t=t: get(t))
+                 for t in ids]), list(proofs.values())
 
 
 def _exists(path: str) -> bool:

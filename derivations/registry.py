@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from typing import Iterable
+from typing import Callable, Iterable, Sequence
 
 import sympy as sp
 
@@ -184,3 +184,28 @@ def ids() -> list[str]:
 def select(wanted: Iterable[str]) -> list[Derivation]:
     wanted = list(wanted)
     return [get(i) for i in wanted] if wanted else all_derivations()
+
+
+class Lazy(Sequence):
+    """Derivations in a fixed order, each loaded on first access (then kept by the registry):
+    ``check`` starts on the first derivations while the others load
+    (:mod:`derivations.run.schedule`).  A broken module fails where it is reached."""
+
+    def __init__(self, loaders: Sequence[Callable[[], Derivation]]) -> None:
+        self._loaders = list(loaders)
+
+    def __len__(self) -> int:
+        return len(self._loaders)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [load() for load in self._loaders[i]]
+        return self._loaders[i]()
+
+
+def lazy(derivation_ids: Iterable[str] | None = None) -> Lazy:
+    """``derivation_ids`` (every registered id when None) as a :class:`Lazy` sequence."""
+    chosen = ids() if derivation_ids is None else list(derivation_ids)
+    registry = _DEFAULT
+    return Lazy([lambda i=i: registry.get(i) for i in chosen])
+

@@ -1,6 +1,7 @@
 """Long-lived workers (derivations.verify.workers): limits stay hard, answers stay the same.
 
-Each test builds its items before the pool forks (a worker sees the list as it was then).
+A worker sees the item list as it was when it was forked; one asked for a later item is
+replaced.  The pipelined run (derivations.run.schedule) starts work while the catalog loads.
 """
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import time
 
 import pytest
 
-from derivations.registry import select
+import threading
+
+from derivations.registry import Lazy, lazy, select
+from derivations.run.schedule import pipelined
+from derivations.run.work import Work
 from derivations.run.runner import Options, run
 from derivations.verify.isolate import ChildDied, ChildFailed, TimedOut, run_limited
 from derivations.verify.workers import Workers, in_worker
@@ -95,18 +100,76 @@ def test_answers_do_not_depend_on_workers_or_jobs(ids):
     ds = select(ids)
     one = run(ds, Options(cache=False, jobs=1, mc=False))
     two = run(ds, Options(cache=False, jobs=2, mc=False))
-    import derivations.run.runner as runner
+    import derivations.run.schedule as schedule
 
-    real = runner.Workers
+    real = schedule.Workers
 
     class NoWorkers(real):  # every item computed in the thread: a child per stage
         def call(self, index, hard_limit):
             return self.items[index]()
 
-    runner.Workers = NoWorkers
+    schedule.Workers = NoWorkers
     try:
         forked = run(ds, Options(cache=False, jobs=1, mc=False))
     finally:
-        runner.Workers = real
+        schedule.Workers = real
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True) \
         == json.dumps(forked, sort_keys=True)
+
+
+def test_a_worker_forked_before_an_item_existed_is_replaced():
+    items = [lambda: os.getpid()]
+    with Workers(items) as w:
+        first = w.call(0, 10.0)
+        items.append(lambda: os.getpid())  # the worker's copy of the list has no item 1
+        second = w.call(1, 10.0)
+        assert first != second and w.call(1, 10.0) == second  # replaced once, then kept
+
+
+def _work(value, on_lookup=None) -> Work:
+    def lookup():
+        if on_lookup is not None:
+            on_lookup()
+        return None
+    return Work(lookup, lambda: value, lambda v: v, lambda exc: f"failed: {exc}", 30.0)
+
+
+def test_work_starts_while_later_batches_are_built():
+    """The second batch is built only once the first batch's item is running."""
+    started = threading.Event()
+    seen = {}
+
+    def batches():
+        yield [(("a",), "a", _work(1, started.set))]
+        seen["overlap"] = started.wait(20.0)
+        yield [(("b",), "b", _work(2))]
+
+    assert pipelined(batches(), 2) == {("a",): 1, ("b",): 2}
+    assert seen["overlap"]
+
+
+def test_a_batch_that_fails_to_build_stops_the_run():
+    def batches():
+        yield [(("a",), "a", _work(1))]
+        raise RuntimeError("broken catalog module")
+
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match="broken catalog module"):
+        pipelined(batches(), 2)
+    assert time.perf_counter() - start < 20.0
+
+
+def test_a_lazy_sequence_gives_the_same_json_as_a_list():
+    ids = ["mezard.transition_kernel", "agliari.glauber_noise"]
+    lazy_result = run(lazy(ids), Options(cache=False, jobs=2, mc=False))
+    assert json.dumps(lazy_result, sort_keys=True) == \
+        json.dumps(run(select(ids), Options(cache=False, jobs=2, mc=False)), sort_keys=True)
+    assert [d["id"] for d in lazy_result["derivations"]] == ids
+
+
+def test_a_lazy_sequence_loads_on_access():
+    calls = []
+    seq = Lazy([lambda: calls.append(0) or "d0", lambda: calls.append(1) or "d1"])
+    assert len(seq) == 2 and calls == []
+    assert seq[1] == "d1" and calls == [1]
+    assert list(seq) == ["d0", "d1"]

@@ -12,20 +12,20 @@ import math
 import numbers
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import sympy as sp
 
 from .._version import __version__
 from .cache import StepCache, canonical, packaged, step_key, valid_mc_result
+from .schedule import Task, pipelined
 from .work import Work
 from .quoted import REL_TEX, annotate_hand_typed, quoted_errata, tasks_and_links
 from ..errors import InvalidOption, shown
-from ..verify.isolate import ChildFailed, TimedOut, in_parent, run_limited
+from ..verify.isolate import in_parent, run_limited
 from ..verify.ladder import latex_difference
-from ..verify.workers import ANSWER_GRACE, Workers
+from ..verify.workers import ANSWER_GRACE
 from ..model import ESTABLISHED, FAILING, STRICT, Claim, Derivation, Step
 from ..verify.points import as_expr, explicit
 from ..verify import StepResult, step_seed, verify_relation
@@ -293,54 +293,62 @@ class Progress:
             sys.stderr.flush()
 
 
+def _derivation_tasks(d: Derivation, opts: Options, cache: StepCache, simplifier,
+                      steps: bool) -> list[Task]:
+    """The work items of one derivation: steps, printed forms, Monte Carlo cases."""
+    tasks: list[Task] = []
+    for step in d.steps if steps else ():
+        tasks.append(((d.id, "step", step.id), f"{d.id}:{step.id}",
+                      _step_task(d, step, False, opts, cache, simplifier)))
+        if step.printed is not None:
+            tasks.append(((d.id, "printed", step.id), f"{d.id}:{step.id} as printed",
+                          _step_task(d, step, True, opts, cache, simplifier)))
+    if opts.mc:
+        for claim in d.claims:
+            for params in claim.cases:
+                key = case_key(dict(params))
+                tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
+                              _mc_task(d, claim, params, opts, cache)))
+    return tasks
+
+
 def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
         progress: bool = False, simplifier=None, steps: bool = True, notes=None) -> dict:
     """Check ``derivations`` and return the JSON-contract dictionary (DESIGN §4).
 
     ``steps=False`` runs the Monte Carlo claims only (the report's step lists stay empty).
     ``notes``: read each quoted label's printed form from this notes file instead of the
-    derivation's quotation (:mod:`.quoted`).
+    derivation's quotation (:mod:`.quoted`).  A lazy sequence
+    (:func:`derivations.registry.lazy`) is loaded while the first derivations run
+    (:mod:`.schedule`).
     """
     start = time.perf_counter()
     cache = StepCache(opts.cache)
-    tasks: list[tuple[tuple, str, Callable[[], dict]]] = []
-    for d in derivations:
-        for step in d.steps if steps else ():
-            tasks.append(((d.id, "step", step.id), f"{d.id}:{step.id}",
-                          _step_task(d, step, False, opts, cache, simplifier)))
-            if step.printed is not None:
-                tasks.append(((d.id, "printed", step.id), f"{d.id}:{step.id} as printed",
-                              _step_task(d, step, True, opts, cache, simplifier)))
-        if opts.mc:
-            for claim in d.claims:
-                for params in claim.cases:
-                    key = case_key(dict(params))
-                    tasks.append(((d.id, "mc", claim.name, key), f"{d.id}:{claim.name} {key}",
-                                  _mc_task(d, claim, params, opts, cache)))
-    links, quoted = tasks_and_links(derivations if steps else (), opts, notes, cache)
-    tasks += quoted
-    bar = Progress(len(tasks), progress)
-    workers = Workers([t[2].compute for t in tasks])  # complete before the first worker forks
+    loaded: list[Derivation] = []
+    links: dict = {}
 
-    def execute(i: int) -> dict:
-        key, label, work = tasks[i]
-        out = work.lookup()
-        if out is None:
-            try:
-                out = work.finish(workers.call(i, work.hard_limit))
-            except (TimedOut, ChildFailed) as exc:
-                out = work.fail(exc)
+    def batches():
+        for d in derivations:  # loading a lazy sequence's next derivation happens here
+            loaded.append(d)
+            batch = _derivation_tasks(d, opts, cache, simplifier, steps)
+            if steps:
+                d_links, quoted = tasks_and_links([d], opts, notes, cache)
+                links.update(d_links)
+                batch += quoted
+            yield batch
+
+    bar = Progress(0, progress)
+
+    def tick(label: str, total: int) -> None:
+        bar.total = total
         bar.tick(label)
-        return out
 
-    pool = ThreadPoolExecutor(max_workers=opts.jobs)
     try:
-        results = dict(zip((t[0] for t in tasks), pool.map(execute, range(len(tasks)))))
-    finally:  # on Ctrl-C do not wait for the queued work
-        pool.shutdown(wait=True, cancel_futures=True)
-        workers.close()
-    bar.close()
-    cache.close()
+        results = pipelined(batches(), opts.jobs, tick)
+    finally:
+        bar.close()
+        cache.close()
+    derivations = loaded
     results.update({(i, "quotes"): v for i, v in links.items()})
     reports = [_report(d, results, opts) for d in derivations]
     summary = {

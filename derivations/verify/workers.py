@@ -2,9 +2,9 @@
 
 Forking a child per symbolic or numeric stage (:func:`.isolate.run_limited`) throws away,
 with each child, everything SymPy and mpmath cached while it worked; on the catalog that was a
-quarter of the CPU time.  A :class:`Workers` pool forks one worker per job thread *after* the
-run's work items are built, so a worker already holds every item's function and is sent only
-its index.  Inside a worker each item runs in-process, and the stages it would have forked
+quarter of the CPU time.  A :class:`Workers` pool forks one worker per job thread once the
+run's work items are built (or a batch of them, see :mod:`derivations.run.schedule`), so a
+worker already holds every item's function and is sent only its index.  Inside a worker each item runs in-process, and the stages it would have forked
 (``run_limited``) are time-limited by ``SIGALRM`` instead (:func:`limited_here`).
 
 Time limits stay hard: the parent waits for an item at most its ``hard_limit`` (the soft limits
@@ -121,6 +121,7 @@ class _Worker:
         self.proc = _CTX.Process(target=_serve, args=(items, theirs, os.getpid()), daemon=True)
         with FORK_LOCK:
             _prepare()
+            self.known = len(items)  # the items this worker's copy of the list holds
             gc.freeze()
             try:
                 self.proc.start()
@@ -166,8 +167,8 @@ class _Worker:
 class Workers:
     """One worker per calling thread, forked on its first item, replaced after a kill.
 
-    ``items`` must be complete before the first :meth:`call`: a worker sees the list as it was
-    when it was forked."""
+    ``items`` may grow (:mod:`derivations.run.schedule`): a worker sees the list as it was when
+    it was forked, so one asked for a later item is replaced by a fresh fork."""
 
     def __init__(self, items: Sequence[Callable[[], Any]]) -> None:
         self.items = items
@@ -177,6 +178,8 @@ class Workers:
 
     def call(self, index: int, hard_limit: float) -> Any:
         w = getattr(self._local, "worker", None)
+        if w is not None and w.alive and index >= w.known:
+            w.stop()  # forked before this item existed
         if w is None or not w.alive:
             w = self._local.worker = _Worker(self.items)
             with self._lock:
