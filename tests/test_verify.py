@@ -628,3 +628,15 @@ def test_assumption_queries_run_in_one_fixed_order():
     assert facts == sorted(facts)
     x = sp.Symbol("x", positive=True)
     assert (x**2 + 1).is_zero is False and (x - x).is_zero is True
+
+
+def test_ratio_route_only_in_the_costly_stage() -> None:
+    """lhs/rhs − 1 is tried when the difference does not reduce, in the costly stage only."""
+    from derivations.verify.symbolic import _symbolic
+
+    lhs, rhs = sp.Function("f")(x), sp.Function("g")(x)
+
+    def only_ratio(e):  # reduces the ratio route's form, never the difference
+        return sp.S.Zero if e == lhs / rhs - 1 else e
+    assert _symbolic(lhs, rhs, "=", only_ratio, cheap=True)[0] is False
+    assert _symbolic(lhs, rhs, "=", only_ratio, cheap=False)[0] is True

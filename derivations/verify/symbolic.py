@@ -141,14 +141,17 @@ def _matrix_calculus(e):
 
 def _symbolic(lhs, rhs, relation, simplifier, cheap: bool = False):
     """Whether ``simplifier`` reduces ``lhs relation rhs`` to a true statement, and the LaTeX of
-    the reduced difference (``cheap``: no ``simplify()`` among the nonnegativity rewritings)."""
+    the reduced difference (``cheap``: no ratio route, no ``simplify()`` among the
+    nonnegativity rewritings)."""
     lhs, rhs = _matrix_calculus(lhs), _matrix_calculus(rhs)
     diff = rhs - lhs if relation == "<=" else lhs - rhs  # ">=": lhs - rhs >= 0
     reduced = simplifier(diff)
     if relation == "=":
         ok = _is_zero(reduced)
-        if not ok and not isinstance(lhs, (sp.MatrixExpr, sp.MatrixBase)):
-            # ratio - 1 as a second route (products of exponentials simplify better that way)
+        if not ok and not cheap and not isinstance(lhs, (sp.MatrixExpr, sp.MatrixBase)):
+            # ratio - 1 as a second route (products of exponentials simplify better that way);
+            # costly stage only: on the catalog it never proved a step in the cheap one, and a
+            # refuted step (the numbers come between the stages) never needs it
             if lhs != 0 and rhs != 0:
                 ok = _is_zero(simplifier(lhs / rhs - 1))
     else:  # the nonnegativity may be visible in one rewriting and not in another
