@@ -145,3 +145,18 @@ def test_matrix_derivative_verified_elementwise() -> None:
     assert good.verdict in ("proved", "numeric"), good
     bad = verify_relation(deriv, sp.Derivative(sp.Trace(A * W * W), W), (A * W).T, seed=2, timeout=60)
     assert bad.verdict in ("refuted", "inconsistent"), bad
+
+
+def test_gradient_of_a_quadratic_form_held_and_checked_elementwise() -> None:
+    """∂(−½ xᵀS⁻¹x)/∂x = −S⁻¹x for symmetric S (6.3.22's score): ``Derivative.doit`` raises here,
+    the symbolic half falls back to ``diff``; the numeric half differentiates entrywise."""
+    x = sp.MatrixSymbol("x", d, 1)
+    deriv = Derivation("test.score", "score", "test", "0", (), (),
+                       matrices=(Matrix(S, frozenset({"spd"})), Matrix(x)),
+                       dimensions={d: (1, 2, 3)})
+    grad = sp.Derivative(-x.T * S.inverse() * x / 2, x)
+    good = verify_relation(deriv, grad, -S.inverse() * x, seed=3)
+    assert good.verdict == "proved", good
+    assert "sympy-evalf" in good.evidence["route"]  # the derivative itself is evaluated
+    bad = verify_relation(deriv, grad, -S.inverse() * x / 2, seed=3)
+    assert bad.verdict == "refuted", bad

@@ -136,7 +136,16 @@ def _matrix_calculus(e):
     if not isinstance(e, sp.Basic):
         return e
     return e.replace(lambda x: isinstance(x, sp.Derivative) and
-                     any(isinstance(v, sp.MatrixSymbol) for v in x.variables), lambda x: x.doit())
+                     any(isinstance(v, sp.MatrixSymbol) for v in x.variables), _matrix_derivative)
+
+
+def _matrix_derivative(d: sp.Derivative):
+    """``doit`` (traces); ``diff`` where ``doit`` is not implemented (∂(xᵀAx)/∂x: SymPy 1.12–1.14
+    raise from ``Derivative.doit`` what ``diff`` computes)."""
+    try:
+        return d.doit()
+    except NotImplementedError:
+        return sp.diff(d.expr, *(v for v, n in d.variable_count for _ in range(n)))
 
 
 def _symbolic(lhs, rhs, relation, simplifier, cheap: bool = False):

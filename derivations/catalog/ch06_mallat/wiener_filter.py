@@ -122,7 +122,7 @@ def _build() -> Derivation:
     factored = held(C_sigma.inverse(), sp.MatAdd(C, sigma ** 2 * eye, -sigma ** 2 * eye), x_sigma)
 
     steps = (
-        Step(-sp.diff(x_sigma.T * C_sigma.inverse() * x_sigma, x_sigma) / 2,
+        Step(sp.Derivative(-x_sigma.T * C_sigma.inverse() * x_sigma / 2, x_sigma),
              -C_sigma.inverse() * x_sigma,
              "score of p_σ = N(0, C_σ): ∇ log p_σ = -∇U_σ with U_σ(x) = ½ xᵀ C_σ^{-1} x "
              "(C symmetric)", id="gaussian_score"),
