@@ -220,3 +220,19 @@ def test_version_has_one_source() -> None:
     from importlib.metadata import version
 
     assert version("lecturecheck") == derivations.__version__
+
+
+def test_catalog_steps_hold_their_derivatives() -> None:
+    """A step side written ``sp.diff(...)`` is SymPy's derivative computed at declaration: the
+    numeric half would check SymPy's answer, not the derivative.  Steps hold it
+    (``held_derivative`` or ``sp.Derivative``) so both halves differentiate."""
+    import re
+    from pathlib import Path
+
+    catalog = Path(derivations.__file__).parent / "catalog"
+    pattern = re.compile(r"Step\(\s*[^,\n]*\bsp\.diff\(")
+    found = [f"{p.relative_to(catalog)}:{text[:m.start()].count(chr(10)) + 1}"
+             for p in sorted(catalog.rglob("*.py"))
+             for text in [p.read_text(encoding="utf-8")]
+             for m in pattern.finditer(text)]
+    assert not found, found

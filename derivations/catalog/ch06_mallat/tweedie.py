@@ -115,7 +115,7 @@ def _build() -> Derivation:
         Step(PriorIntegral(g(y - x) * normal_pdf(x, s ** 2), line), gauss_p_sigma,
              "Gaussian prior N(0, s²): p_σ = N(0, s²) * N(0, σ²) = N(0, s² + σ²) (6.3.17; "
              "SymPy's integrator)", id="gaussian_noisy_density"),
-        Step(y + sigma ** 2 * sp.diff(sp.log(gauss_p_sigma), y), gauss_gain * y,
+        Step(y + sigma ** 2 * held_derivative(sp.log(gauss_p_sigma), y), gauss_gain * y,
              "Tweedie (6.3.16) with the score -y/(s² + σ²) of p_σ = N(0, s² + σ²)", id="gaussian_tweedie_gain"),
         Step(E((X - h * (X + sigma * Z)) ** 2, evaluate=False), linear_mse,
              "the mean-square error E|x̂(y) - x|² of the linear denoiser x̂ = h y, for "
@@ -124,7 +124,7 @@ def _build() -> Derivation:
              "minimum mean-square error (6.3.14) at the Tweedie gain h = s²/(s² + σ²)", id="gaussian_mmse"),
         Step(E(X * (X + sigma * Z), evaluate=False), s ** 2,
              "E[x̂(y) y] = E[E[x|y] y] = E[x y] = E[x²] (tower property); Gaussian prior", id="gaussian_tower"),
-        Step(y + sigma ** 2 * sp.diff(sp.log(binary_p_sigma), y), binary_mean,
+        Step(y + sigma ** 2 * held_derivative(sp.log(binary_p_sigma), y), binary_mean,
              "Tweedie (6.3.16) for the ±1 prior: p_σ(y) = ½(g_σ(y - 1) + g_σ(y + 1)); the "
              "right side is tanh(y/σ²)", id="binary_tweedie"),
         Step((g(y - 1) - g(y + 1)) / (g(y - 1) + g(y + 1)), binary_mean,

@@ -7,7 +7,7 @@ import sympy as sp
 
 from ...latex import Notation
 from ...model import Claim, Derivation, Matrix, Printed, Quote, Step
-from ...symbolic.held import held_product as held
+from ...symbolic.held import held_derivative, held_product as held
 from .notation import matrix_notation
 
 def _cayley(skew: list[list[float]]) -> list[list[float]]:
@@ -160,10 +160,10 @@ def _build() -> Derivation:
                              note="the notes print |(λ_k + 1)⟨x,ψ_k⟩ + h_k σ²|²: σ² replaces "
                                   "⟨z,ψ_k⟩ inside the square; the noise term is h_k² σ², "
                                   "outside (here ⟨x,ψ_k⟩ = √β_k, λ_k + 1 = h_k - 1)"), id="coefficient_mse"),
-        Step(sp.diff(coeff_mse, h).subs(h, gain), sp.S.Zero,
+        Step(held_derivative(coeff_mse, h).subs(h, gain), sp.S.Zero,
              "stationarity ∂_{h_k} ε² = 0 at h_k = β_k/(β_k + σ²); the notes write "
              "|⟨x,ψ_k⟩|² for β_k (the oracle gain: same formula)", "6.4.8", id="coefficient_stationary"),
-        Step(sp.diff(coeff_mse, h, 2), 2 * (beta + sigma ** 2),
+        Step(held_derivative(coeff_mse, h, 2), 2 * (beta + sigma ** 2),
              "second derivative 2(β_k + σ²) > 0: the stationary point is the minimum", "6.4.8", id="coefficient_convex"),
         Step(coeff_mse.subs(h, gain), sigma ** 2 * beta / (beta + sigma ** 2),
              "minimum per coefficient", "6.4.9", id="coefficient_minimum"),

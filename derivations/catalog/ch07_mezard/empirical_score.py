@@ -6,6 +6,7 @@ import sympy as sp
 
 from ...latex import Notation
 from ...model import Derivation, Quote, Step
+from ...symbolic.held import held_derivative
 from .notation import CHAPTER
 from .symbols import DELTA_T, LECTURE, T, X, normal_pdf
 
@@ -32,7 +33,7 @@ _STEPS = (
          "(7.3.2) is the mixture (1/n) Σ_μ N(x; a^μ e^{-t}, Δ_t); it is a density (n = 3, "
          "∫ of the sum = sum of the ∫)",
          "7.3.22", id="empirical_mixture_normalised"),
-    Step(sp.diff(sp.log(p_emp), X), score_emp,
+    Step(held_derivative(sp.log(p_emp), X), score_emp,
          "7.3.23–7.3.24: ∇ log of the mixture; the common factor (2πΔ_t)^{-1/2}/n cancels in the "
          "ratio", "7.3.24", id="empirical_score"),
     Step(score_emp, (-X + sp.exp(-T) * _mean_a) / DELTA_T,

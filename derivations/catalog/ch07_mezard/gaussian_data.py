@@ -60,7 +60,7 @@ _STEPS = (
          "s e^{-t} ξ + √Δ_t z", "7.4.2",
          id="noised_variance"),
     # --- 7.4.3: the perfect score
-    Step(sp.diff(sp.log(normal_pdf(X, _m * sp.exp(-T), _gamma)), X), _score,
+    Step(held_derivative(sp.log(normal_pdf(X, _m * sp.exp(-T), _gamma)), X), _score,
          "∇ log N(x; m e^{-t}, Γ_t) = -Γ_t⁻¹ (x - m e^{-t})", "7.4.3", id="perfect_score"),
     Step((-X + sp.exp(-T) * _post_mean) / DELTA_T, _score,
          "the same from Tweedie (7.3.14): the posterior mean of a given x is "
@@ -86,7 +86,7 @@ _STEPS = (
                               "e^{-2t}. The display mixes E_z with Tr and a bra-ket the verifier "
                               "gives no meaning to, so the printed form is typed here in d = 1"),
          id="expected_loss"),
-    Step(sp.diff(_loss, _W).subs(_W, _w_opt), sp.S.Zero,
+    Step(held_derivative(_loss, _W).subs(_W, _w_opt), sp.S.Zero,
          "7.4.8: averaging 7.4.7 over the data gives e^{-2t} W² C^e; ∂L^t/∂W = -2(1 - Δ_t W) + "
          "2e^{-2t} W C^e vanishes at W_opt = [Δ_t + e^{-2t} C^e]⁻¹", "7.4.8",
          id="optimal_weight"),

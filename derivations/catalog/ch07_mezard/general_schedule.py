@@ -69,7 +69,7 @@ _STEPS = (
          "e^{-(x - as)²/(2s²σ²)}/√(2π s²σ²) integrates to 1 (shifted to the mean, even)",
          "7.3.28", id="schedule_kernel_normalised"),
     # --- 7.3.29: its score
-    Step(sp.diff(sp.log(_p_t), X),
+    Step(held_derivative(sp.log(_p_t), X),
          -X / (_S ** 2 * _Sg ** 2) + _S / (_S ** 2 * _Sg ** 2) * _mean_a,
          "score of p_t(x) = ∫ da p_0(a) N(x; a s, s²σ²): differentiate under the integral, "
          "-(x - a s)/(s²σ²), and average over p(a|x, t) ∝ p_0(a) e^{-(x - as)²/(2s²σ²)}",

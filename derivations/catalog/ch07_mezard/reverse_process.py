@@ -33,8 +33,8 @@ _STEPS = (
          "7.3.6: with τ = t_f - t, ∂_τ = -∂_t, so the forward density read at t = t_f - τ obeys "
          "∂_τ p = -∂_t p = -Δp - ∇·(x p) (shown on the forward kernel N(x; a e^{-t}, Δ_t) of "
          "7.3.2, the right side at t)", "7.3.6", id="time_reversal"),
-    Step(sp.diff(_p(X), X, 2) - sp.diff(_F * _p(X), X),
-         -sp.diff(_p(X), X, 2) - sp.diff(X * _p(X), X),
+    Step(held_derivative(_p(X), X, 2) - held_derivative(_F * _p(X), X),
+         -held_derivative(_p(X), X, 2) - held_derivative(X * _p(X), X),
          "7.3.7 with the ansatz F = x + 2∇ log p: p ∇ log p = ∇p, so Δp - ∇·(F p) = Δp - "
          "∇·(x p) - 2Δp = -Δp - ∇·(x p), the backward equation 7.3.6 (for any positive p; "
          "checked numerically on Gaussian mixtures)",

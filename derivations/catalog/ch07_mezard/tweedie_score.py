@@ -7,6 +7,7 @@ import sympy as sp
 
 from ...latex import Notation
 from ...model import Derivation, Printed, Quote, Step
+from ...symbolic.held import held_derivative
 from ...symbolic.prior_integral import PriorIntegral, gaussian_mixtures
 from .notation import CHAPTER
 from .symbols import A, DELTA_T, LECTURE, P0, T, normal_pdf
@@ -69,13 +70,13 @@ _STEPS = (
          definition="Bayes' rule p(a|x) = p_t(a, x)/p_t(x) defines the posterior; what is "
                     "checked is the printed denominator"),
     # --- 7.3.13–7.3.14 (Theorem 5)
-    Step(sp.diff(sp.log(p_t), _xt), score_t,
+    Step(held_derivative(sp.log(p_t), _xt), score_t,
          "score of p_t(x) = ∫ da p_0(a) N(x; a e^{-t}, Δ_t): differentiate under the "
          "integral sign", "7.3.13", id="mezard_score"),
     Step(score_t, -_xt / DELTA_T + sp.exp(-T) / DELTA_T * mean_a,
          "split -(x - a e^{-t}) = -x + a e^{-t}; the normalisations of N cancel in ⟨a⟩",
          "7.3.14", id="mezard_score_split"),
-    Step(sp.diff(sp.log(p_t), _xt), (-_xt + sp.exp(-T) * mean_a) / DELTA_T,
+    Step(held_derivative(sp.log(p_t), _xt), (-_xt + sp.exp(-T) * mean_a) / DELTA_T,
          "the perfect score (7.3.20): φ(x, t) = (1/Δ_t)(-x + e^{-t}⟨a⟩_{x,t}) with ⟨a⟩ the mean "
          "of the posterior 7.3.21 — Tweedie: e^{-t}⟨a⟩ = x + Δ_t ∇ log p_t(x)", "7.3.20",
          id="perfect_score"),
