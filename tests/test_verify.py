@@ -640,3 +640,17 @@ def test_ratio_route_only_in_the_costly_stage() -> None:
         return sp.S.Zero if e == lhs / rhs - 1 else e
     assert _symbolic(lhs, rhs, "=", only_ratio, cheap=True)[0] is False
     assert _symbolic(lhs, rhs, "=", only_ratio, cheap=False)[0] is True
+
+
+def test_nested_held_derivatives_are_evaluated_numerically() -> None:
+    """d/dx of an expression holding d/dx' (7.3.7's force F = x + 2∇log p inside ∇·(F p)): the
+    inner derivative is taken at each point the outer one samples."""
+    from derivations.symbolic.held import held_derivative
+
+    inner = held_derivative(sp.log(1 + x ** 2), x)
+    outer = held_derivative((x + 2 * inner) * sp.exp(-x ** 2), x)
+    truth = sp.diff((x + 2 * sp.diff(sp.log(1 + x ** 2), x)) * sp.exp(-x ** 2), x)
+    good = verify(outer, truth)
+    assert good.verdict == "proved" and "sympy-evalf" in good.evidence["route"], good
+    wrong = sp.diff((x + sp.diff(sp.log(1 + x ** 2), x)) * sp.exp(-x ** 2), x)  # F with 1, not 2
+    assert verify(outer, wrong).verdict == "refuted"

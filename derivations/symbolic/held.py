@@ -13,12 +13,17 @@ def held_derivative(expr, var, order: int = 1):
     The verifier substitutes numbers for free symbols with ``xreplace``, which would also
     replace the variable of a plain ``Derivative``; differentiating with respect to a bound
     dummy and substituting back is what ``sympy`` itself does for ``Derivative(...).subs``.
+    Held derivatives nest: the dummy takes one more prime than any inside ``expr`` (x'').
 
     >>> t = sp.Symbol("t", positive=True)
     >>> held_derivative(t**2, t).doit()
     2*t
     """
-    dummy = sp.Symbol(f"{var.name}'", **var.assumptions0)
+    taken = {s.name for s in expr.atoms(sp.Symbol)}  # a held derivative inside: x'' for x'
+    name = f"{var.name}'"
+    while name in taken:
+        name += "'"
+    dummy = sp.Symbol(name, **var.assumptions0)
     return sp.Subs(sp.Derivative(expr.xreplace({var: dummy}), (dummy, order)), dummy, var)
 
 

@@ -264,6 +264,8 @@ def _numeric_derivatives(expr, point, prec):
     ``Subs(Derivative(f(v), v), v, a)`` (a held derivative) is differentiated at ``a``."""
     def at_subs(e):
         (v,), (a,) = e.variables, e.point
+        if any(isinstance(s, sp.Symbol) and s not in point for s in as_expr(a).free_symbols):
+            return e  # at an enclosing derivative's variable: evaluated inside that one
         return _diff_value(e.expr, v, a, point, prec)
 
     expr = expr.replace(lambda e: isinstance(e, sp.Subs) and len(e.variables) == 1 and

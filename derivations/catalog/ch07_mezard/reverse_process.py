@@ -17,14 +17,14 @@ from .symbols import DELTA, LECTURE, T, TAU, X, normal_pdf, ou_kernel
 _p = sp.Function("p")        # the forward density at one time: any positive density (mixtures)
 _tf = sp.Symbol("t_f", positive=True)                # final time of the forward process
 _kernel = ou_kernel()                                # the forward kernel N(x; a e^{-t}, Δ_t)
-_F = X + 2 * sp.diff(sp.log(_p(X)), X)               # the backward force (after 7.3.7)
+_F = X + 2 * held_derivative(sp.log(_p(X)), X)       # the backward force (after 7.3.7)
 _p_end = sp.exp(-X ** 2 / 2) / sp.sqrt(2 * sp.pi)    # p^F_{t_f} for t_f ≫ 1 (7.3.9)
 # Gaussian data N(m, s²): the forward law N(m e^{-t}, Γ_t), Γ_t = s² e^{-2t} + Δ_t (7.4.2)
 _m = sp.Symbol("m", real=True)
 _s = sp.Symbol("s", positive=True)
 _gamma = _s ** 2 * sp.exp(-2 * T) + DELTA
 _p_data = normal_pdf(X, _m * sp.exp(-T), _gamma)
-_F_data = X + 2 * sp.diff(sp.log(_p_data), X)        # the force of 7.3.7 with the exact score
+_F_data = X + 2 * held_derivative(sp.log(_p_data), X)  # the force of 7.3.7 with the exact score
 
 
 _STEPS = (
