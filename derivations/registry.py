@@ -208,4 +208,3 @@ def lazy(derivation_ids: Iterable[str] | None = None) -> Lazy:
     chosen = ids() if derivation_ids is None else list(derivation_ids)
     registry = _DEFAULT
     return Lazy([lambda i=i: registry.get(i) for i in chosen])
-

@@ -348,9 +348,8 @@ def run(derivations: Sequence[Derivation], opts: Options = Options(), *,
     finally:
         bar.close()
         cache.close()
-    derivations = loaded
     results.update({(i, "quotes"): v for i, v in links.items()})
-    reports = [_report(d, results, opts) for d in derivations]
+    reports = [_report(d, results, opts) for d in loaded]
     summary = {
         "derivations": len(reports),
         "passed": sum(r["verdict"] == "pass" for r in reports),

@@ -40,7 +40,7 @@ def pipelined(batches: Iterator[list[Task]], jobs: int,
     errors: list[BaseException] = []
     stop = threading.Event()
 
-    def execute(i: int) -> Any:
+    def execute(i: int) -> None:
         key, label, work = tasks[i]
         out = work.lookup()
         if out is None:
