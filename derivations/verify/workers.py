@@ -4,8 +4,9 @@ Forking a child per symbolic or numeric stage (:func:`.isolate.run_limited`) thr
 with each child, everything SymPy and mpmath cached while it worked; on the catalog that was a
 quarter of the CPU time.  A :class:`Workers` pool forks one worker per job thread once the
 run's work items are built (or a batch of them, see :mod:`derivations.run.schedule`), so a
-worker already holds every item's function and is sent only its index.  Inside a worker each item runs in-process, and the stages it would have forked
-(``run_limited``) are time-limited by ``SIGALRM`` instead (:func:`limited_here`).
+worker already holds every item's function and is sent only its index.  Inside a worker each
+item runs in-process, and the stages it would have forked (``run_limited``) are time-limited
+by ``SIGALRM`` instead (:func:`limited_here`).
 
 Time limits stay hard: the parent waits for an item at most its ``hard_limit`` (the soft limits
 plus a grace), then kills the worker, reports :class:`~.isolate.TimedOut` and forks a fresh one
@@ -182,8 +183,8 @@ class Workers:
             w.stop()  # forked before this item existed
         if w is None or not w.alive:
             w = self._local.worker = _Worker(self.items)
-            with self._lock:
-                self._all.append(w)
+            with self._lock:  # the stopped ones (killed, or forked too early) are let go
+                self._all = [x for x in self._all if x.alive] + [w]
         return w.call(index, hard_limit if math.isfinite(hard_limit) else 86_400.0)
 
     def close(self) -> None:
