@@ -44,7 +44,9 @@ class GroupResolver:
             if len(g.parts) != 1:
                 raise self.fail(g, "a single expression between the bars")
             v = self.value(g.parts[0])
-            if g.kind == "abs" and sub is None and not ops.is_matrix(v):
+            if g.kind == "abs" and not ops.is_matrix(v):
+                if sub is not None:  # |x|_2 of a scalar: a norm's order on a number
+                    raise self.fail(sub, "|x|_p is the p-norm of a vector; here x is a scalar")
                 value = self.guard(lambda: sp.Abs(v), g)
             elif g.kind == "abs" and not (v.shape[0] == 1 or v.shape[1] == 1):
                 raise self.fail(g, "\\det A or \\|A\\| (|A| of a matrix is ambiguous)")

@@ -129,6 +129,13 @@ def test_cdot_of_matrices_is_their_product_and_of_vectors_their_inner_product():
     assert parse_expr_latex(r"|u|", NOTATION) == op.Norm(u)
     with pytest.raises(LatexError, match=r"\\det A"):
         parse_expr_latex(r"|A|", NOTATION)
+    assert parse_expr_latex(r"|u|_1", NOTATION) == op.Norm(u, 1)
+
+
+def test_a_norm_order_on_a_scalar_is_an_error_not_a_crash():
+    """|x|_2 of a scalar (found by the fuzzer: an AttributeError before)."""
+    with pytest.raises(LatexError, match=r"1:5: .*p-norm of a vector; here x is a scalar"):
+        parse_expr_latex(r"|x|_2", NOTATION)
 
 
 def test_transpose_power_needs_its_exponent_bound():
