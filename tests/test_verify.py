@@ -654,3 +654,42 @@ def test_nested_held_derivatives_are_evaluated_numerically() -> None:
     assert good.verdict == "proved" and "sympy-evalf" in good.evidence["route"], good
     wrong = sp.diff((x + sp.diff(sp.log(1 + x ** 2), x)) * sp.exp(-x ** 2), x)  # F with 1, not 2
     assert verify(outer, wrong).verdict == "refuted"
+
+
+def _counted(value_at):
+    """An evaluator returning ``value_at(dps)`` and recording each precision it is asked for."""
+    asked = []
+
+    def f(point, dps):
+        asked.append(dps)
+        return (value_at(dps),)
+    return f, asked
+
+
+@pytest.mark.parametrize("at, error, kind", [(13, 0, "agree"), (7, sp.Rational(1, 10**12), "disagree")])
+def test_a_side_that_settled_is_not_reevaluated_while_the_other_cancels(at, error, kind) -> None:
+    """½(1 − erf(13)) cancels to 0 below ≈ 80 digits, ½(1 − erf(7)) keeps 7 digits at 30.
+    Beside it, a side whose value no longer moves when the precision doubles is evaluated at 30
+    and 60 digits only; at 120 digits a difference of 1e-12 is still found (a frozen value is
+    not taken as agreeing)."""
+    import mpmath
+    from derivations.verify.evaluate import Lambdified
+    from derivations.verify.numeric import settle
+
+    true = sp.erfc(at) / 2 * (1 + error)
+    lhs, asked = _counted(lambda dps: mpmath.mpmathify(sp.N(true, dps + 10)._to_mpmath(4 * dps)))
+    rhs = Lambdified((1 - sp.erf(x)) / 2, [x])
+    with mpmath.workdps(60):
+        out = settle(lhs, rhs, {x: sp.Integer(at)}, "=", 1e-20)
+    assert out.kind == kind and out.dps == 120, out
+    assert asked == [30, 60]
+
+
+def test_a_side_that_moves_with_the_precision_is_reevaluated() -> None:
+    import mpmath
+    from derivations.verify.numeric import settle
+
+    lhs, asked = _counted(lambda dps: mpmath.mpf(1) + mpmath.mpf(10) ** (-dps // 6))
+    rhs, _ = _counted(lambda dps: mpmath.mpf(1))
+    out = settle(lhs, rhs, {}, "=", 1e-20)
+    assert out.kind == "agree" and asked == [30, 60, 120], (out, asked)
