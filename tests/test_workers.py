@@ -148,6 +148,30 @@ def test_work_starts_while_later_batches_are_built():
     assert seen["overlap"]
 
 
+def _busy(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def test_a_worker_forks_between_two_batches_not_after_the_last():
+    """The loader holds the fork lock batch after batch; a job thread waiting to fork its
+    worker is let in between two batches (Python's locks are not fair: before, the first item
+    ran only once the whole catalog was loaded)."""
+    built = {}
+
+    def batches():
+        yield [(("a",), "a", Work(lambda: None, time.perf_counter, lambda v: v,
+                                  lambda exc: f"failed: {exc}", 30.0))]
+        for n in range(40):
+            _busy(0.02)  # building a derivation: Python work, the GIL held
+            yield [((f"b{n}",), f"b{n}", _work(n))]
+        built["last"] = time.perf_counter()
+
+    out = pipelined(batches(), 1)
+    assert out[("a",)] < built["last"]
+
+
 def test_a_batch_that_fails_to_build_stops_the_run():
     def batches():
         yield [(("a",), "a", _work(1))]

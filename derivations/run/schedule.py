@@ -7,17 +7,19 @@ everything and only then start the workers, :func:`pipelined` takes the work ite
 the first derivation's steps while the next one loads.
 
 A batch is built under :data:`~derivations.verify.isolate.FORK_LOCK` (no worker forks in the
-middle of an import); a worker forked before a batch existed is replaced when it is handed one
-of that batch's items (:class:`~derivations.verify.workers.Workers`).  Results are keyed by the
+middle of an import), and a job thread waiting to fork its worker is let in before the next
+batch (:func:`~derivations.verify.isolate.forking`); a worker forked before a batch existed is
+replaced when it is handed one of that batch's items (:class:`~derivations.verify.workers.Workers`).  Results are keyed by the
 items' stable keys, never by when or where they ran, so the output does not depend on it.
 """
 from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import Any, Callable, Iterator
 
-from ..verify.isolate import FORK_LOCK, ChildFailed, TimedOut
+from ..verify.isolate import FORK_LOCK, ChildFailed, TimedOut, forks_waiting
 from ..verify.workers import Workers
 from .work import Work
 
@@ -64,6 +66,8 @@ def pipelined(batches: Iterator[list[Task]], jobs: int,
         t.start()
     try:
         while not stop.is_set():
+            while forks_waiting() and not stop.is_set():
+                time.sleep(0.001)  # a job thread forks its worker between two batches
             with FORK_LOCK:
                 batch = next(batches, None)
                 if batch is None:

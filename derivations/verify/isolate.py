@@ -9,6 +9,7 @@ long-lived worker (:mod:`.workers`) the same call is limited by an alarm instead
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing as mp
 import os
@@ -28,6 +29,8 @@ _CTX = mp.get_context("fork")
 # import lock as held, and a child that then needs the module (SymPy imports lazily, e.g.
 # ``simplify`` -> ``sympy.physics.units``) waits for it forever.
 FORK_LOCK = threading.RLock()
+_waiting = {"forks": 0}  # threads waiting in :func:`forking`
+_waiting_lock = threading.Lock()
 _PR_SET_PDEATHSIG = 1
 _here: Callable[[Callable[[], Any], float], Any] | None = None  # set in a worker process
 
@@ -89,6 +92,29 @@ def in_parent(fn: Callable[[], Any]) -> Any:
         return fn()
 
 
+@contextlib.contextmanager
+def forking():
+    """:data:`FORK_LOCK`, held for a fork and announced while waited for: the catalog loader
+    (:mod:`derivations.run.schedule`) holds the lock batch after batch and lets a waiting fork
+    in between two batches (:func:`forks_waiting`) — Python's locks are not fair, and the job
+    threads would otherwise wait until the whole catalog is loaded."""
+    with _waiting_lock:
+        _waiting["forks"] += 1
+    try:
+        FORK_LOCK.acquire()
+    finally:
+        with _waiting_lock:
+            _waiting["forks"] -= 1
+    try:
+        yield
+    finally:
+        FORK_LOCK.release()
+
+
+def forks_waiting() -> bool:
+    return _waiting["forks"] > 0
+
+
 def _prepare() -> None:
     """What every child would otherwise build on first use, built once here (:mod:`.warmup`)."""
     from .warmup import warm_up  # deferred: isolate is imported before SymPy's heavy parts
@@ -112,7 +138,7 @@ def run_limited(fn: Callable[[], Any], timeout: float) -> Any:
         return _here(fn, timeout)
     recv, send = _CTX.Pipe(duplex=False)
     proc = _CTX.Process(target=_child, args=(fn, send, os.getpid()), daemon=True)
-    with FORK_LOCK:
+    with forking():
         _prepare()
         gc.freeze()  # the child's collector leaves the parent's objects (and their pages) alone
         try:

@@ -28,7 +28,7 @@ import traceback
 from typing import Any, Callable, Sequence
 
 from . import isolate
-from .isolate import _CTX, FORK_LOCK, ChildDied, ChildFailed, TimedOut, _prepare, child_setup
+from .isolate import _CTX, ChildDied, ChildFailed, TimedOut, _prepare, child_setup, forking
 
 ANSWER_GRACE = 5.0  # seconds a worker may overrun an item's limits before it is killed
 
@@ -120,7 +120,7 @@ class _Worker:
     def __init__(self, items: Sequence[Callable[[], Any]]) -> None:
         self.conn, theirs = _CTX.Pipe(duplex=True)
         self.proc = _CTX.Process(target=_serve, args=(items, theirs, os.getpid()), daemon=True)
-        with FORK_LOCK:
+        with forking():
             _prepare()
             self.known = len(items)  # the items this worker's copy of the list holds
             gc.freeze()
