@@ -42,7 +42,7 @@ def check_claim_at(derivation, claim, params: dict) -> dict:
 
 @pytest.mark.parametrize("case_id, derivation, claim", CLAIMS, ids=[c[0] for c in CLAIMS])
 def test_claim_consistent_on_drawn_parameters(case_id, derivation, claim) -> None:
-    @given(params=claim.strategy)
+    @given(params=claim.parameter_strategy)
     def holds(params: dict) -> None:
         result = check_claim_at(derivation, claim, dict(params))
         assert result["verdict"] == "consistent", (

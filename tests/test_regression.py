@@ -185,7 +185,7 @@ def test_cases_are_admissible(claim):
 def test_strategies_draw_admissible_cases(claim):
     @settings(max_examples=25, derandomize=True, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])
-    @given(claim.strategy)
+    @given(claim.parameter_strategy)
     def check(params):
         x = claim.sampler(np.random.default_rng(0), 4, **params)
         assert x.shape == (4,) and np.all(np.isfinite(x))

@@ -222,7 +222,8 @@ class Claim:
     relative error of ``target_mdre`` (default 1 %), at most ``max_samples`` (the claim's
     time budget); ``samples`` fixes it instead.  A claim whose MDRE (bias included) exceeds
     its target is ``underpowered``.  ``cases`` are the parameter points ``check`` runs;
-    ``strategy`` (a hypothesis strategy of parameter dicts) is what the property tests draw.
+    ``strategy`` (a hypothesis strategy of parameter dicts, or its deferred description from
+    :mod:`.strategies`) is what the property tests draw (:attr:`parameter_strategy`).
     """
 
     name: str
@@ -249,6 +250,14 @@ class Claim:
     def id(self) -> str:
         """The claim's stable id: its name (seeds, cache keys and test ids derive from it)."""
         return self.name
+
+    @property
+    def parameter_strategy(self):
+        """``strategy`` as a hypothesis strategy (built on first use: ``check`` never imports
+        hypothesis), or None."""
+        from .strategies import resolve
+
+        return resolve(self.strategy)
 
     @property
     def target(self) -> float:

@@ -202,7 +202,7 @@ def check_claim_declarations(d: Derivation) -> None:
     sides = _claim_sides(d)
     for claim in d.claims:
         where = f"{d.id}:{claim.id}"
-        assert claim.strategy is not None and hasattr(claim.strategy, "example"), (
+        assert claim.strategy is not None and hasattr(claim.parameter_strategy, "example"), (
             f"{where}: strategy={claim.strategy!r} is not a hypothesis strategy of admissible "
             "parameters")
         expected = claim.expected if isinstance(claim.expected, sp.Basic) else sp.Integer(claim.expected)

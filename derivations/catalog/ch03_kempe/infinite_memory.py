@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers.regression import memory_test_error
 

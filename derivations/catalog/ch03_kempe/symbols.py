@@ -14,7 +14,7 @@ rows and is labelled by ``ŵ₁`` — the notes' ``E^{(2)}`` (two fits) is ``n =
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers.regression import random_spd
 

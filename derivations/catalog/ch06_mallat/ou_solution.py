@@ -4,7 +4,7 @@ The same process in Mézard's Langevin notation (7.2.9–7.2.14) is ``catalog/ch
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers import sde
 

@@ -29,7 +29,7 @@ def _quotes() -> tuple[Quote, ...]:
 
 
 def _build() -> Derivation:
-    from hypothesis import strategies as st
+    from derivations.model.strategies import st
     from sympy.stats import E, Normal, Rademacher
 
     from numerics.samplers import denoising

@@ -22,7 +22,7 @@ def _cayley(skew: list[list[float]]) -> list[list[float]]:
 
 def _wiener_strategies():
     """Hypothesis strategies: (random SPD C, σ) and (random orthogonal U, diagonal B, σ)."""
-    from hypothesis import strategies as st
+    from derivations.model.strategies import st
 
     finite = {"allow_nan": False, "allow_infinity": False}
     entries = st.floats(-1.5, 1.5, **finite)

@@ -4,7 +4,7 @@ score, and the linear score fitted by the denoising loss (Mézard 7.4.1–7.4.8)
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 from sympy.stats import E, Normal
 
 from numerics.samplers import diffusion

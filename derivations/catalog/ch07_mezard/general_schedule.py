@@ -3,7 +3,7 @@ the noised density and its score (Mézard 7.2.12–7.2.14, 7.3.27–7.3.29)."""
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers import diffusion
 

@@ -3,7 +3,7 @@ F = x + 2∇ log p that drives it (Mézard 7.3.6–7.3.8, 7.3.12), one coordinat
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers import diffusion
 

@@ -3,7 +3,7 @@ end of the forward process (Mézard 7.2.6–7.2.8, 7.2.10, 7.3.9–7.3.11)."""
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers import diffusion
 

@@ -3,7 +3,7 @@ Fokker–Planck equation ∂_t p = Δp + ∇·(x p) (Mézard 7.3.2), one coordin
 from __future__ import annotations
 
 import sympy as sp
-from hypothesis import strategies as st
+from derivations.model.strategies import st
 
 from numerics.samplers import diffusion
 
