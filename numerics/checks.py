@@ -1,6 +1,7 @@
 """Parameter validation shared by the samplers: errors name the value and what is valid."""
 from __future__ import annotations
 
+import math
 import operator
 
 
@@ -14,4 +15,17 @@ def count(name: str, value, low: int) -> int:
         raise ValueError(f"{name}={value!r}, expected an integer >= {low}") from None
     if v < low:
         raise ValueError(f"{name}={value!r}, expected an integer >= {low}")
+    return v
+
+
+def finite(name: str, value, positive: bool = False) -> float:
+    """``value`` as a finite float (``> 0`` with ``positive``) or a ValueError naming it."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}={value!r}, expected a real number") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name}={value!r}, expected a finite real number")
+    if positive and not v > 0:
+        raise ValueError(f"{name}={value!r}, expected {name} > 0")
     return v

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..checks import count
+from ..checks import count, finite
 from . import sde
 from .sde import _check
 
@@ -182,3 +182,52 @@ def backward_gaussian_rel_bias(m: float, s: float, t_f: float, steps: int,
     mu, var = _backward_moments(gain, shift, float(t_f) / len(gain))
     b = (var + (mu - float(m)) ** 2) / float(s) ** 2 - 1.0
     return b - 1e-12, b + 1e-12
+
+
+# ------------------------------------------------- score matching against denoising (7.3.18)
+
+def denoising_loss_gap(rng: np.random.Generator, size: int, s: float, t: float, Delta_t: float,
+                       w: float, b: float, **_: object) -> np.ndarray:
+    """Rows ``(L_score - L_denoise, z² - 1)`` for centred Gaussian data ``a = s ξ`` noised as in
+    7.3.19, ``x = a e^{-t} + √Δ_t z`` (ξ, z independent standard Gaussians), and the linear
+    score model ``φ(x) = -w x - b`` (7.4.4):
+
+    * ``L_score = (φ(x) - ∇ log p_t(x))²`` with the score of the Gaussian marginal,
+      ``∇ log p_t(x) = -x/Γ_t``, ``Γ_t = Δ_t + e^{-2t} s²`` (7.4.3, m = 0) — the loss 7.3.15;
+    * ``L_denoise = (φ(x) + (x - a e^{-t})/Δ_t)²`` — the denoising loss 7.3.18, which needs the
+      datum ``a`` and never the score.
+
+    Their mean difference is what 7.3.16–7.3.18 say is a constant independent of (w, b); the
+    second row is a control variate with known mean 0 (z² - 1, the denoising target's square).
+
+    >>> x = denoising_loss_gap(np.random.default_rng(0), 4, 1.0, 0.5, 0.6, 0.3, 0.1)
+    >>> x.shape
+    (2, 4)
+    """
+    size = count("size", size, 1)
+    s, t, delta = (finite(n, v, positive=True) for n, v in (("s", s), ("t", t), ("Delta_t", Delta_t)))
+    w, b = finite("w", w), finite("b", b)
+    decay = math.exp(-t)
+    gamma = delta + decay ** 2 * s ** 2
+    out = np.empty((2, size))
+    a = rng.standard_normal(size)
+    a *= s
+    z = out[1]
+    rng.standard_normal(out=z)
+    x = np.multiply(a, decay)
+    phi = np.multiply(z, math.sqrt(delta))
+    x += phi                                  # x = a e^{-t} + √Δ_t z
+    np.multiply(a, -decay, out=a)
+    a += x
+    a /= delta                                # (x - a e^{-t})/Δ_t, from the pair
+    np.multiply(x, -w, out=phi)
+    phi -= b                                  # φ(x) = -w x - b
+    a += phi                                  # φ + (x - a e^{-t})/Δ_t
+    x /= gamma
+    x += phi                                  # φ - ∇ log p_t(x) = φ + x/Γ_t
+    np.multiply(x, x, out=out[0])
+    np.multiply(a, a, out=a)
+    out[0] -= a
+    np.multiply(z, z, out=z)
+    z -= 1.0
+    return out

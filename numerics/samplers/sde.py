@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-from ..checks import count
+from ..checks import count, finite
 
 __all__ = [
     "ou_mean", "ou_variance", "ou_exact", "ou_euler_maruyama", "ou_em_moments", "ou_em_bias",
@@ -40,15 +40,7 @@ __all__ = [
 def _check(x0: float | None = None, kappa: float | None = None, sigma: float | None = None,
            t: float | None = None, steps: int | None = None, size: int | None = None) -> int | None:
     """Validate OU parameters; return ``steps`` as an ``int`` (``None`` when not given)."""
-    def number(name: str, value) -> float:
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{name}={value!r}, expected a real number") from None
-        if not math.isfinite(v):
-            raise ValueError(f"{name}={value!r}, expected a finite real number")
-        return v
-
+    number = finite
     if x0 is not None:
         number("x0", x0)
     if kappa is not None and not number("kappa", kappa) > 0:

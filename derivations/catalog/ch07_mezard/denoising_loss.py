@@ -3,11 +3,16 @@
 linear score φ_θ(x) = -w x - b of 7.4.4, one dimension."""
 from __future__ import annotations
 
+import math
+
 import sympy as sp
 from sympy.stats import E, Normal
 
+from derivations.model.strategies import st
+from numerics.samplers import diffusion
+
 from ...latex import Notation
-from ...model import Derivation, Printed, Quote, Step
+from ...model import Claim, Derivation, Printed, Quote, Step
 from .notation import CHAPTER
 from .symbols import A, DELTA_T, LECTURE, T, Z
 
@@ -62,6 +67,31 @@ _STEPS = (
          "+ z√Δ_t, so the target of 7.3.25 is z/√Δ_t", "7.3.26", id="empirical_target"),
 )
 
+_finite = {"allow_nan": False, "allow_infinity": False}
+
+
+def _noised_at(t: float, w: float, b: float, s: float) -> dict:
+    """A case at diffusion time t with the notes' Δ_t = 1 - e^{-2t} (7.3.1)."""
+    return {"s": s, "t": t, "Delta_t": -math.expm1(-2.0 * t), "w": w, "b": b}
+
+
+CLAIMS = (
+    Claim("loss_gap_gaussian_data", "mean", 1 / _gamma - 1 / DELTA_T, diffusion.denoising_loss_gap,
+          (_noised_at(0.5, 0.7, 0.2, 1.3), _noised_at(0.2, -0.4, 1.0, 1.0)),
+          st.tuples(st.floats(0.1, 0.6, **_finite), st.floats(-1.0, 1.0, **_finite),
+                    st.floats(-1.0, 1.0, **_finite), st.floats(1.0, 2.0, **_finite)).map(
+              lambda p: _noised_at(*p)),
+          equation="7.3.18",
+          simulates="data a ~ N(0, s²) and its noised version x = a e^{-t} + √Δ_t z (7.3.19), "
+                    "Δ_t = 1 − e^{-2t}; the sample is |φ(x) − ∇ log p_t(x)|² − |φ(x) + (x − a "
+                    "e^{-t})/Δ_t|² for φ(x) = −w x − b and the Gaussian score −x/Γ_t (7.4.3): "
+                    "score-matching loss minus denoising loss, whose mean the steps say is the "
+                    "θ-free constant 1/Γ_t − 1/Δ_t",
+          control_note="control: z² − 1 (the noise, known mean 0)",
+          invalid_cases=((dict(_noised_at(0.5, 0.7, 0.2, 1.3), Delta_t=0.0), "Delta_t=0.0"),
+                         (dict(_noised_at(0.5, 0.7, 0.2, 1.3), w=float("nan")), "w=nan"))),
+)
+
 _EXPECTATION = ("an expectation (E_{x∼p_t}, E_{a∼p_0}) over an undefined φ_θ: the steps check it "
                 "for Gaussian data and a linear φ_θ")
 
@@ -73,10 +103,7 @@ DERIVATION = Derivation(
     equations=("7.3.15", "7.3.16", "7.3.17", "7.3.18", "7.3.19", "7.3.25", "7.3.26"),
     definitions=("7.3.15", "7.3.25"),
     steps=_STEPS,
-    known_failures={"declares_claims": "no simulation yet: the loss identities need a fitted "
-                                       "φ_θ and a sampler of the noised pair (a, x) with its "
-                                       "loss; the forward chain itself is simulated in "
-                                       "mezard.forward_process and mezard.gaussian_data"},
+    claims=CLAIMS,
     notation=CHAPTER.merge(Notation(
         {r"\Delta_t": DELTA_T, "L^t": sp.Symbol("L^t"), r"\mathcal{L}": sp.Symbol("L"),
          "t_f": sp.Symbol("t_f", positive=True), "x^\\mu": sp.Symbol("x^mu", real=True)},
