@@ -9,8 +9,9 @@ the first derivation's steps while the next one loads.
 A batch is built under :data:`~derivations.verify.isolate.FORK_LOCK` (no worker forks in the
 middle of an import), and a job thread waiting to fork its worker is let in before the next
 batch (:func:`~derivations.verify.isolate.forking`); a worker forked before a batch existed is
-replaced when it is handed one of that batch's items (:class:`~derivations.verify.workers.Workers`).  Results are keyed by the
-items' stable keys, never by when or where they ran, so the output does not depend on it.
+replaced when it is handed one of that batch's items
+(:class:`~derivations.verify.workers.Workers`).  Results are keyed by the items' stable keys,
+never by when or where they ran, so the output does not depend on it.
 """
 from __future__ import annotations
 
