@@ -24,6 +24,7 @@ def _pair(draw, offset: int = 0):
      hs.fixed_dictionaries({"N": hs.integers(10, 200), "K": hs.just(1)})),
     (st.floats(0.1, 2.0, allow_nan=False).map(abs), hs.floats(0.1, 2.0, allow_nan=False).map(abs)),
     (st.lists(st.booleans(), min_size=2, max_size=3), hs.lists(hs.booleans(), min_size=2, max_size=3)),
+    (st.integers(0, 9).filter(bool), hs.integers(0, 9).filter(bool)),
     (st.tuples(st.integers(0, 1), st.one_of(st.just(2), st.just(3))),
      hs.tuples(hs.integers(0, 1), hs.one_of(hs.just(2), hs.just(3)))),
 ])
@@ -35,13 +36,18 @@ def test_a_deferred_strategy_builds_the_strategy_written(deferred, direct) -> No
 
 
 def test_flatmap_and_composite_draw_what_they_say() -> None:
+    drawn = []
+
     @settings(max_examples=30, derandomize=True, deadline=None)
     @given(resolve(st.integers(2, 9).flatmap(lambda n: st.fixed_dictionaries(
         {"N": st.just(n), "K": st.integers(1, n)}))), resolve(_pair(offset=10)))
     def check(nk, pair):
-        assert 1 <= nk["K"] <= nk["N"] <= 9
-        assert 1 <= pair["n"] <= 5 and pair["n"] + 10 <= pair["m"] <= pair["n"] + 13
+        drawn.append((nk, pair))
     check()
+    assert len(drawn) >= 10
+    assert all(1 <= nk["K"] <= nk["N"] <= 9 for nk, _ in drawn)
+    assert all(1 <= p["n"] <= 5 and p["n"] + 10 <= p["m"] <= p["n"] + 13 for _, p in drawn)
+    assert len({nk["N"] for nk, _ in drawn}) > 1  # the flatmap really draws N
 
 
 def test_every_claim_strategy_builds() -> None:

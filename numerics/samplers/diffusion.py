@@ -215,7 +215,7 @@ def denoising_loss_gap(rng: np.random.Generator, size: int, s: float, t: float, 
     z = out[1]
     rng.standard_normal(out=z)
     x = np.multiply(a, decay)
-    phi = np.multiply(z, math.sqrt(delta))
+    phi = np.multiply(z, math.sqrt(delta))    # the noise √Δ_t z here; φ(x) below (one buffer)
     x += phi                                  # x = a e^{-t} + √Δ_t z
     np.multiply(a, -decay, out=a)
     a += x

@@ -40,14 +40,13 @@ __all__ = [
 def _check(x0: float | None = None, kappa: float | None = None, sigma: float | None = None,
            t: float | None = None, steps: int | None = None, size: int | None = None) -> int | None:
     """Validate OU parameters; return ``steps`` as an ``int`` (``None`` when not given)."""
-    number = finite
     if x0 is not None:
-        number("x0", x0)
-    if kappa is not None and not number("kappa", kappa) > 0:
+        finite("x0", x0)
+    if kappa is not None and not finite("kappa", kappa) > 0:
         raise ValueError(f"kappa={kappa!r}, expected kappa > 0 (mean-reverting OU, Mallat 6.3.2)")
-    if sigma is not None and not number("sigma", sigma) >= 0:
+    if sigma is not None and not finite("sigma", sigma) >= 0:
         raise ValueError(f"sigma={sigma!r}, expected sigma >= 0")
-    if t is not None and not number("t", t) >= 0:
+    if t is not None and not finite("t", t) >= 0:
         raise ValueError(f"t={t!r}, expected t >= 0")
     if size is not None:
         count("size", size, 0)
