@@ -35,26 +35,30 @@ class Deferred:
         return Deferred("flatmap", (lambda value: resolve(f(value)),), {}, self)
 
     def build(self):
-        if self._built is None and self.name == _COMPOSITE:
+        if self._built is not None:
+            return self._built
+        if self.name == _COMPOSITE:
             self._built = _build_composite(*self.args)
-        elif self._built is None:
-            if self.base is None:
-                from hypothesis import strategies
+            return self._built
+        if self.base is None:
+            from hypothesis import strategies
 
-                make = getattr(strategies, self.name)
-            else:
-                make = getattr(self.base.build(), self.name)
-            self._built = make(*resolve(self.args), **resolve(self.kwargs))
+            make = getattr(strategies, self.name)
+        else:
+            make = getattr(self.base.build(), self.name)
+        self._built = make(*resolve(self.args), **resolve(self.kwargs))
         return self._built
 
     def __repr__(self) -> str:
         if self.name == _COMPOSITE:
             fn, args, kwargs = self.args
-            inner = ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
-            return f"{fn.__name__}({inner})"
+            return f"{fn.__name__}({_arguments(args, kwargs)})"
         head = f"{self.base!r}." if self.base is not None else "st."
-        inner = ", ".join([repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()])
-        return f"{head}{self.name}({inner})"
+        return f"{head}{self.name}({_arguments(self.args, self.kwargs)})"
+
+
+def _arguments(args: tuple, kwargs: dict) -> str:
+    return ", ".join([repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()])
 
 
 def resolve(value: Any) -> Any:
@@ -90,9 +94,7 @@ def _build_composite(fn: Callable, args: tuple, kwargs: dict):
 class _Strategies:
     """``st``: ``st.integers(…)`` and the like record the call; ``st.composite`` decorates."""
 
-    @staticmethod
-    def composite(fn: Callable) -> Callable[..., Deferred]:
-        return _composite(fn)
+    composite = staticmethod(_composite)
 
     def __getattr__(self, name: str) -> Callable[..., Deferred]:
         if name.startswith("_"):
