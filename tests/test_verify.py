@@ -612,6 +612,47 @@ def test_simplest_form_is_the_first_with_fewest_operations_counted_once_per_form
     assert symbolic.default_simplify(sp.exp(x) * sp.exp(y) - sp.exp(x + y) + x) == x
 
 
+def test_held_forms_are_carried_out_before_expanding(monkeypatch) -> None:
+    """A difference holding a derivative or an integral is given to ``doit`` before ``expand``
+    (expanding it first almost never reaches 0); a plain one is expanded first.  Either way a
+    difference no rewriting reduces comes back as the first simplest form in the listed order."""
+    from derivations.verify import symbolic
+
+    x = sp.Symbol("x", positive=True)
+    calls: list[str] = []
+    for name in ("_expand", "_doit"):
+        real = getattr(symbolic, name)
+        monkeypatch.setattr(symbolic, name, lambda e, real=real, name=name: calls.append(name) or real(e))
+    held = sp.Derivative(x**3, x) - 3 * x**2
+    assert symbolic._held(held) and symbolic._held(sp.Integral(x, (x, 0, 1)))
+    assert not symbolic._held(sp.exp(x) * (x + 1))
+    assert symbolic.default_simplify(held, cheap=True) == 0
+    assert calls == ["_doit"]
+    calls.clear()
+    assert symbolic.default_simplify(x * (x + 1) - x**2 - x, cheap=True) == 0
+    assert calls == ["_expand"]
+    # not reduced, expand and doit reach forms of equal size: the listed order (expand) wins
+    a, b = sp.symbols("a b")
+    monkeypatch.setattr(symbolic, "_expand", lambda e: a + 1)
+    monkeypatch.setattr(symbolic, "_doit", lambda e: b + 1)
+    d = sp.Function("f")(x) * (x + 1) - sp.Derivative(x * sp.Function("g")(x), x)
+    assert symbolic.default_simplify(d, cheap=True) == a + 1
+
+
+def test_explicit_carries_out_scalar_forms_once_and_matrices_bottom_up() -> None:
+    """A matrix-free part is given one ``doit`` (integrals held for quadrature); below a matrix
+    each node is rebuilt from explicit children."""
+    from derivations.verify.points import explicit
+
+    k, x = sp.symbols("k x")
+    scalar = sp.Sum(k, (k, 1, 3)) * sp.Derivative(x**2, x) + sp.Integral(sp.exp(-x), (x, 0, 1))
+    assert explicit(scalar) == 12 * x + sp.Integral(sp.exp(-x), (x, 0, 1))
+    assert explicit(sp.Sum(k, (k, 1, 3))) == sp.Sum(k, (k, 1, 3))  # left to evalf
+    m = sp.ImmutableMatrix([[1, 2], [3, 4]])
+    mixed = sp.Trace(sp.MatMul(m, sp.Inverse(m))) + sp.Sum(k, (k, 1, 3))
+    assert explicit(mixed) == 8
+
+
 def test_assumption_queries_run_in_one_fixed_order():
     """SymPy shuffles an assumption's prerequisites with a generator seeded by the OS; the
     engine sorts them instead, so a query cannot answer differently from one process to the

@@ -385,6 +385,8 @@ def explicit(expr):
     if isinstance(expr, (sp.MatrixBase, sp.Integral, sp.Sum, sp.Product)) or not isinstance(expr, sp.Basic) \
             or not expr.args:  # integrals and concrete sums are left to evalf (numeric)
         return expr
+    if not any(isinstance(a, (sp.MatrixExpr, sp.MatrixBase)) for a in sp.preorder_traversal(expr)):
+        return expr.doit(integrals=False)  # no matrix below: one doit, not one per level
     args = [explicit(a) for a in expr.args]
     if isinstance(expr, sp.MatAdd):
         return sp.ImmutableMatrix(sum(args[1:], args[0]))
