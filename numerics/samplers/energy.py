@@ -63,3 +63,4 @@ def trial_free_energy_sample(rng: np.random.Generator, size: int, y: float, w: f
     np.square(z, out=z)
     z += info
     return z
+
