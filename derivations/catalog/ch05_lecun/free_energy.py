@@ -1,5 +1,6 @@
 """The free energy of an energy-based model with a latent: the trial free energy 𝓛(q) of 5.2.3,
-its Gibbs minimiser and the zero-temperature limit F(y) = min_z E(y, z) (LeCun 5.2.1–5.2.4).
+its Gibbs minimiser, and its zero-temperature end, the minimiser of F(y) = min_z E(y, z) (LeCun
+5.2.1–5.2.4).
 
 Checked on the lecture's own example, the linear decoder: E(y, z) = C(y, Dec(z)) with
 C(a, b) = (a − b)² and Dec(z) = w z (5.2.1), one latent coordinate, the prior q(z) = N(0, 1) of
@@ -36,7 +37,6 @@ _precision = 1 + 2 * BETA * W ** 2
 partition_function = sp.exp(-BETA * Y ** 2 / _precision) / sp.sqrt(_precision)   # Z
 posterior_mean = 2 * BETA * W * Y / _precision
 posterior_variance = 1 / _precision
-_posterior = normal_density(Z, posterior_mean, posterior_variance)
 trial_energy = (Y - W * MU) ** 2 + W ** 2 * S ** 2                              # ∫ q E
 trial_entropy = (S ** 2 + MU ** 2 - 1 - sp.log(S ** 2)) / 2                       # ∫ q log(q/p)
 trial_free_energy = trial_energy + trial_entropy / BETA                           # 𝓛(q), 5.2.3
