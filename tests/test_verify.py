@@ -734,3 +734,36 @@ def test_a_side_that_moves_with_the_precision_is_reevaluated() -> None:
     rhs, _ = _counted(lambda dps: mpmath.mpf(1))
     out = settle(lhs, rhs, {}, "=", 1e-20)
     assert out.kind == "agree" and asked == [30, 60, 120], (out, asked)
+
+
+def _two_state_gradient():
+    """Σ_c b_c (−s_c + A)/Z for two states s = ±1 with b = e^{±x}, A = Σ s_c b_c / Z: exactly 0.
+    At x = 150, A = 1 − 2e^{-300}/(1 + e^{-300}) is 1 to 120 digits, and what is left of the
+    sum is 2e^{-300} ≈ 10^{-130} at 30, 60 and 120 digits alike (it vanishes at 240)."""
+    b = (sp.exp(x), sp.exp(-x))
+    z = b[0] + b[1]
+    a = (b[0] - b[1]) / z
+    return (b[0] * (-1 + a) + b[1] * (1 + a)) / z
+
+
+def test_a_sum_lost_inside_a_side_is_cancellation_not_a_settled_value() -> None:
+    """The side's value does not move from 30 to 120 digits, yet it is noise: a sum inside it
+    (A − 1) cancels below the working precision.  ``cancels`` sees it, so the side is not frozen
+    and the precision rises until the sides agree; an inner sum that is an exact 0 at the
+    (rational) point is not cancellation."""
+    import mpmath
+    from derivations.verify.evaluate import Lambdified
+    from derivations.verify.numeric import settle
+
+    side = Lambdified(_two_state_gradient(), [x])
+    at = {x: sp.Integer(150)}
+    value = side(at, 60)
+    assert value[0] != 0 and abs(value[0] - side(at, 30)[0]) <= abs(value[0]) * 1e-25  # settled
+    assert side.cancels(at, 60, value)
+    out = settle(side, Lambdified(sp.S.Zero, [x]), at, "=", 1e-20)
+    assert out.kind == "agree" and out.dps == 240, out
+    exact_zero = Lambdified((x - 1) * sp.exp(x) + 1, [x])  # (x − 1) is exactly 0 at x = 1
+    assert not exact_zero.cancels({x: sp.Integer(1)}, 30, exact_zero({x: sp.Integer(1)}, 30))
+    with mpmath.workdps(30):  # a false twin (A + 1 in place of −1 + A) is still refuted
+        wrong = Lambdified(_two_state_gradient() + sp.exp(-2 * x), [x])
+        assert settle(wrong, Lambdified(sp.S.Zero, [x]), {x: sp.Integer(3)}, "=", 1e-20).kind == "disagree"

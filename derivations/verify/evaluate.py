@@ -83,19 +83,32 @@ class Lambdified:
         self._terms = None
 
     def cancels(self, point: Mapping, dps: int, value: tuple) -> bool:
-        """The value is lost in cancellation: a sum whose terms are 10^(dps-5) times larger
-        (1 - tanh(x)^2 at x = 1000 is 0 to any precision below ~870 digits)."""
-        if not isinstance(self.expr, sp.Add):
-            return False
+        """Digits lost in cancellation: a sum — the side itself or one inside it — whose terms
+        are 10^(dps-5) times larger than its value, and whose value did not move from dps/2 to
+        dps digits (noise around an exact 0 shrinks as the precision rises; a lost difference
+        stays put).  1 - tanh(x)^2 at x = 1000 is 0 below ~870 digits; in Σ_c b_c (A − 1)/Z with
+        A = 1 − 10^{-130}, A − 1 is 0 up to 120 digits and the side's tiny value is what is
+        left over.  A sum that is exactly 0 at the (rational) point is not a loss."""
         if self._terms is None:
-            self._terms = [sp.lambdify(self.symbols, t, modules="mpmath") for t in self.expr.args]
-        with mpmath.workdps(dps):
-            args = [_to_mp(point[s], dps) for s in self.symbols]
+            sums = [a for a in sp.preorder_traversal(self.expr) if isinstance(a, sp.Add)]
+            self._terms = [(a, sp.lambdify(self.symbols, a, modules="mpmath"),
+                            [sp.lambdify(self.symbols, t, modules="mpmath") for t in a.args])
+                           for a in sums]
+        for node, total, terms in self._terms:
             try:
-                big = max(abs(mpmath.mpmathify(t(*args))) for t in self._terms)
+                with mpmath.workdps(dps):
+                    args = [_to_mp(point[s], dps) for s in self.symbols]
+                    big = max(abs(mpmath.mpmathify(t(*args))) for t in terms)
+                    small = mpmath.mpmathify(total(*args))
+                with mpmath.workdps(dps // 2):
+                    before = mpmath.mpmathify(total(*[_to_mp(point[s], dps // 2) for s in self.symbols]))
             except Exception:  # noqa: BLE001 - a term undefined alone: no verdict on noise
-                return False
-            return bool(big > abs(value[0]) * mpmath.mpf(10) ** (dps - 5))
+                continue
+            stuck = abs(small - before) <= abs(small) * mpmath.mpf(10) ** (5 - dps // 2)
+            if big > abs(small) * mpmath.mpf(10) ** (dps - 5) and stuck and \
+                    node.xreplace({s: point[s] for s in self.symbols}) != 0:
+                return True
+        return False
 
     def __call__(self, point: Mapping, dps: int) -> tuple:
         with mpmath.workdps(dps):

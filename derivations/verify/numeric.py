@@ -132,7 +132,10 @@ def settle(fl, fr, point, relation, tol) -> Settled:
         except (Undefined, Unevaluable) as exc:
             return Settled("skipped", note=f"not evaluable at {2 * dps} digits: {exc}")
         lv2, rv2 = _vanishing(lv, lv2, dps), _vanishing(rv, rv2, dps)
-        fixed = [fixed[0] or _settled(lv, lv2, dps), fixed[1] or _settled(rv, rv2, dps)]
+        # a side lost in cancellation does not move either (A − 1 is 0 at 30, 60 and 120
+        # digits when A = 1 − 10^{-130}): it is never frozen
+        fixed = [fixed[0] or (_settled(lv, lv2, dps) and not _cancels(fl, point, 2 * dps, lv2)),
+                 fixed[1] or (_settled(rv, rv2, dps) and not _cancels(fr, point, 2 * dps, rv2))]
         ok, rel2 = agree(lv2, rv2, relation, tol)
         if not ok and _stable(lv, lv2, dps) and _stable(rv, rv2, dps) and \
                 not _cancels(fl, point, 2 * dps, lv2) and not _cancels(fr, point, 2 * dps, rv2):
