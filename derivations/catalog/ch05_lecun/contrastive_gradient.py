@@ -45,11 +45,6 @@ _STEPS = (
     Step(held_derivative(nll, W12), -DATA[0] * DATA[1] + _model_average,
          "∇_w𝓛 = ∇_w f − E[∇_w f]: the energy's gradient at the datum, −y_1 y_2, minus its "
          "average under the model, −E_p[ŷ_1 ŷ_2]", "5.1.10", id="nll_gradient"),
-    Step(sp.Add(*[b * (-c[0] * c[1] + _model_average) for c, b in zip(_CONFIGS, _boltzmann)])
-         / partition_function, sp.S.Zero,
-         "data drawn from the model itself: nll_gradient averaged over y ~ p vanishes, so the "
-         "contrastive update 5.1.7 (ŷ a model sample) stops where the model matches the data",
-         "5.1.10", id="gradient_vanishes_at_model"),
 )
 
 _CAP = ("|w_ij| ≤ 2 and β ≤ 2 keep the Boltzmann weights within e^{±24}: beyond, the model's "
