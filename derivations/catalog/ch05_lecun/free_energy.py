@@ -126,24 +126,15 @@ _CLAIMS = (
 )
 
 
-class _Q(sp.Function):
-    """The notes' q: q(z|y) the trial law N(μ, s²), q(z) the prior N(0, 1) (5.2.3)."""
-
-    nargs = (1, 2)
-
-    @classmethod
-    def eval(cls, z, *given):
-        return _trial.subs(Z, z) if given else _prior.subs(Z, z)
+def _q(z, *given):
+    """The notes' q: q(z|y) the trial law N(μ, s²), q(z) the prior N(0, 1) (5.2.3); the
+    reader passes the condition as ``Given(y)``."""
+    return _trial.subs(Z, z) if given else _prior.subs(Z, z)
 
 
-class _TrialFreeEnergy(sp.Function):
+def _trial_free_energy(q, y, w):
     """The notes' 𝓛(q, y, w): the trial free energy at q = N(μ, s²), as the steps establish it."""
-
-    nargs = 3
-
-    @classmethod
-    def eval(cls, q, y, w):
-        return trial_free_energy.subs({Y: y, W: w}, simultaneous=True)
+    return trial_free_energy.subs({Y: y, W: w}, simultaneous=True)
 
 
 _p, _r, _a, _b = sp.symbols("p r a b", real=True)
@@ -159,7 +150,7 @@ DERIVATION = Derivation(
     claims=_CLAIMS,
     notation=CHAPTER.merge(Notation(
         {"w": W, "Z": partition_function},
-        {"q": _Q, r"\mathcal{L}": _TrialFreeEnergy,
+        {"q": _q, r"\mathcal{L}": _trial_free_energy,
          "E": sp.Lambda((_p, _r), _energy.subs({Y: _p, Z: _r}, simultaneous=True)),
          "C": sp.Lambda((_a, _b), (_a - _b) ** 2), r"\text{Dec}": sp.Lambda(_p, W * _p),
          "F": sp.Lambda(_p, free_energy.subs(Y, _p))},
