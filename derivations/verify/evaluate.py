@@ -82,7 +82,7 @@ class Lambdified:
         self.fn = sp.lambdify(symbols, expr, modules="mpmath")
         self._terms = None
 
-    def cancels(self, point: Mapping, dps: int, value: tuple) -> bool:
+    def cancels(self, point: Mapping, dps: int) -> bool:
         """Digits lost in cancellation: a sum — the side itself or one inside it — whose terms
         are 10^(dps-5) times larger than its value, and whose value did not move from dps/2 to
         dps digits (noise around an exact 0 shrinks as the precision rises; a lost difference
@@ -94,19 +94,22 @@ class Lambdified:
             self._terms = [(a, sp.lambdify(self.symbols, a, modules="mpmath"),
                             [sp.lambdify(self.symbols, t, modules="mpmath") for t in a.args])
                            for a in sums]
+        with mpmath.workdps(dps):
+            args = [_to_mp(point[s], dps) for s in self.symbols]
+        with mpmath.workdps(dps // 2):
+            args_before = [_to_mp(point[s], dps // 2) for s in self.symbols]
+        exact = {s: point[s] for s in self.symbols}
         for node, total, terms in self._terms:
             try:
                 with mpmath.workdps(dps):
-                    args = [_to_mp(point[s], dps) for s in self.symbols]
                     big = max(abs(mpmath.mpmathify(t(*args))) for t in terms)
                     small = mpmath.mpmathify(total(*args))
                 with mpmath.workdps(dps // 2):
-                    before = mpmath.mpmathify(total(*[_to_mp(point[s], dps // 2) for s in self.symbols]))
+                    before = mpmath.mpmathify(total(*args_before))
             except Exception:  # noqa: BLE001 - a term undefined alone: no verdict on noise
                 continue
             stuck = abs(small - before) <= abs(small) * mpmath.mpf(10) ** (5 - dps // 2)
-            if big > abs(small) * mpmath.mpf(10) ** (dps - 5) and stuck and \
-                    node.xreplace({s: point[s] for s in self.symbols}) != 0:
+            if big > abs(small) * mpmath.mpf(10) ** (dps - 5) and stuck and node.xreplace(exact) != 0:
                 return True
         return False
 

@@ -134,18 +134,18 @@ def settle(fl, fr, point, relation, tol) -> Settled:
         lv2, rv2 = _vanishing(lv, lv2, dps), _vanishing(rv, rv2, dps)
         # a side lost in cancellation does not move either (A − 1 is 0 at 30, 60 and 120
         # digits when A = 1 − 10^{-130}): it is never frozen
-        fixed = [fixed[0] or (_settled(lv, lv2, dps) and not _cancels(fl, point, 2 * dps, lv2)),
-                 fixed[1] or (_settled(rv, rv2, dps) and not _cancels(fr, point, 2 * dps, rv2))]
+        fixed = [fixed[0] or (_settled(lv, lv2, dps) and not _cancels(fl, point, 2 * dps)),
+                 fixed[1] or (_settled(rv, rv2, dps) and not _cancels(fr, point, 2 * dps))]
         ok, rel2 = agree(lv2, rv2, relation, tol)
         if not ok and _stable(lv, lv2, dps) and _stable(rv, rv2, dps) and \
-                not _cancels(fl, point, 2 * dps, lv2) and not _cancels(fr, point, 2 * dps, rv2):
+                not _cancels(fl, point, 2 * dps) and not _cancels(fr, point, 2 * dps):
             return Settled("disagree", lv2, rv2, rel2, 2 * dps)
         lv, rv, rel, dps = lv2, rv2, rel2, 2 * dps
     return Settled("agree", lv, rv, rel, dps)
 
 
-def _cancels(f, point, dps, value) -> bool:
-    return isinstance(f, Lambdified) and f.cancels(point, dps, value)
+def _cancels(f, point, dps) -> bool:
+    return isinstance(f, Lambdified) and f.cancels(point, dps)
 
 
 # ---------------------------------------------------------------- witnesses

@@ -2,8 +2,9 @@
 with a standard normal prior on the latent z, and the trial free energy of 5.2.3.
 
 The samplers draw latents from the laws the model is given — the prior, or a trial law q — and
-return the integrands of the definitions (the partition function as a prior average, the two
-terms of 5.2.3); they never draw from the Gibbs posterior the derivation concludes.
+return what the definitions average: whether a prior draw is accepted with probability e^{-βE}
+(the partition function), and the integrand of 5.2.3; they never draw from the Gibbs posterior
+the derivation concludes.
 """
 from __future__ import annotations
 
@@ -63,4 +64,3 @@ def trial_free_energy_sample(rng: np.random.Generator, size: int, y: float, w: f
     np.square(z, out=z)
     z += info
     return z
-

@@ -48,8 +48,9 @@ def _kl_gaussians(mean, variance):
     return (S ** 2 / variance + (MU - mean) ** 2 / variance - 1 - sp.log(S ** 2 / variance)) / 2
 
 
-def _free_energy_at(mean, variance):
-    return trial_free_energy.subs({MU: mean, S: sp.sqrt(variance)}, simultaneous=True)
+def _at(expr, mean, variance):
+    """``expr`` at the trial law q = N(mean, variance)."""
+    return expr.subs({MU: mean, S: sp.sqrt(variance)}, simultaneous=True)
 
 
 _STEPS = (
@@ -77,21 +78,19 @@ _STEPS = (
          "Gibbs' variational principle: 𝓛(q) = F + β⁻¹ KL(q ‖ q(z)e^{-βE}/Z) with "
          "F = −β⁻¹ log Z (kl_gaussians at the Gaussian minimiser of gibbs_posterior), so 𝓛 is "
          "smallest, = F, exactly at q = q(z)e^{-βE}/Z (KL ≥ 0)", "5.2.4", id="variational_gap"),
-    Step(_free_energy_at(posterior_mean, posterior_variance), free_energy,
+    Step(_at(trial_free_energy, posterior_mean, posterior_variance), free_energy,
          "at the minimiser the trial free energy is the free energy F = −β⁻¹ log Z", "5.2.4",
-         printed=Printed(lhs=_free_energy_at(Y / W, 1 / (2 * BETA * W ** 2)),
+         printed=Printed(lhs=_at(trial_free_energy, Y / W, 1 / (2 * BETA * W ** 2)),
                          note="the notes print argmin_q 𝓛 = e^{-βE_w(y, z)}/Z, without the prior "
                               "q(z) that 5.2.3 divides by; normalised, that law is N(y/w, "
                               "1/(2βw²)), and 𝓛 there exceeds F by β⁻¹ KL(q ‖ q(z)e^{-βE}/Z) "
                               "> 0 (the minimiser is q(z)e^{-βE}/Z; they agree only for a flat "
                               "prior)"),
          id="free_energy_minimum"),
-    Step(held_derivative(trial_free_energy, MU).subs(
-         {MU: posterior_mean, S: sp.sqrt(posterior_variance)}, simultaneous=True), sp.S.Zero,
+    Step(_at(held_derivative(trial_free_energy, MU), posterior_mean, posterior_variance), sp.S.Zero,
          "the minimiser is a stationary point of 𝓛 in the trial mean μ …", "5.2.4",
          id="stationary_mean"),
-    Step(held_derivative(trial_free_energy, S).subs(
-         {MU: posterior_mean, S: sp.sqrt(posterior_variance)}, simultaneous=True), sp.S.Zero,
+    Step(_at(held_derivative(trial_free_energy, S), posterior_mean, posterior_variance), sp.S.Zero,
          "… and in the trial standard deviation s", "5.2.4", id="stationary_width"),
     # --- 5.2.2: F(y) = min_z E(y, z), the zero-temperature end of 5.2.4
     Step(sp.Limit(posterior_mean, BETA, sp.oo), Y / W,
@@ -158,11 +157,11 @@ DERIVATION = Derivation(
                                                               simultaneous=True))})),
     printed_in_notes=(
         Quote("5.2.1", line=497, latex=r"E(y, z) = C(y, \text{Dec}(z))",
-              unchecked={0: "the definition of the energy: C(a, b) = ‖a − b‖², Dec(z) = Wz"}),
+              unchecked={0: "the definition of the energy: C(a, b) = ‖a − b‖², Dec(z) = wz (one latent)"}),
         Quote("5.2.2", line=501, latex=r"F(y) = \min_z E(y, z)",
               unchecked={0: "a minimum over the latent, an optimisation: the step "
-                            "zero_temperature_limit checks it as the β → ∞ limit of "
-                            "−β⁻¹ log Z"}),
+                            "zero_temperature_limit checks its minimiser y/w as the β → ∞ "
+                            "limit of the Gibbs minimiser's mean"}),
         Quote("5.2.3", line=509,
               latex=r"\mathcal{L}(q, y, w) = \int_z q(z|y) E_w(y, z) + \frac{1}{\beta} \int_z "
                     r"q(z|y) \log \frac{q(z|y)}{q(z)}",
