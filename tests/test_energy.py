@@ -90,3 +90,43 @@ def test_the_tolerance_catches_mutated_samplers() -> None:
     zq = mu + s * xi
     no_prior = (y - w * zq) ** 2 + (-xi ** 2 / 2 - math.log(s) - 0.5 * math.log(2 * math.pi)) / beta
     assert not _within(no_prior, _trial_free_energy(y, w, beta, mu, s))
+
+
+# --- Mallat 6.2.1/6.2.7: draws of p_θ ∝ e^{-θx⁴} by rejection
+
+def _quartic_average(theta: float, power: int = 4) -> float:
+    """∫ x^power e^{-θx⁴} dx / ∫ e^{-θx⁴} dx by quadrature (6.2.1's model, from its definition)."""
+    def weight(x):
+        return mpmath.exp(-theta * x ** 4)
+    top = mpmath.quad(lambda x: x ** power * weight(x), [-mpmath.inf, 0, mpmath.inf])
+    return float(top / mpmath.quad(weight, [-mpmath.inf, 0, mpmath.inf]))
+
+
+@pytest.mark.parametrize("theta", (1.0, 0.3, 2.5))
+def test_quartic_model_draws_average_the_fourth_power(theta) -> None:
+    x = energy.quartic_model_fourth_power(np.random.default_rng(4), N, theta)
+    assert x.shape == (N,) and (x >= 0).all()
+    assert _within(x, _quartic_average(theta))
+    # the draws' law, not only this moment: x² = √(x⁴) averages E_{p_θ}[x²]
+    assert _within(np.sqrt(x), _quartic_average(theta, 2))
+
+
+def test_quartic_model_sampler_is_reproducible_and_checks_theta() -> None:
+    a, b = (energy.quartic_model_fourth_power(np.random.default_rng(7), 1000, 1.0) for _ in range(2))
+    assert np.array_equal(a, b) and energy.quartic_model_fourth_power(
+        np.random.default_rng(7), 0, 1.0).shape == (0,)
+    for bad, fragment in ((0.0, "theta > 0"), (math.nan, "theta=")):
+        with pytest.raises(ValueError, match=re.escape(fragment)):
+            energy.quartic_model_fourth_power(np.random.default_rng(0), 10, bad)
+
+
+def test_the_tolerance_catches_a_mutated_rejection_step() -> None:
+    """Proposals kept without the rejection step, or accepted with e^{-2(y² − c)²}: both change
+    the law, many standard errors off."""
+    rng = np.random.default_rng(5)
+    y2 = np.square(0.7 * rng.standard_normal(2 * N))
+    c = 1 / (4 * 0.7 ** 2)
+    unrejected = np.square(y2[:N])
+    twice = np.square(y2[rng.standard_exponential(2 * N) > 2 * (y2 - c) ** 2][:N])
+    for mutant in (unrejected, twice):
+        assert not _within(mutant, _quartic_average(1.0))

@@ -190,3 +190,34 @@ def test_gradient_links_are_checked_in_one_coordinate() -> None:
     mutant = replace(d, id="mutant.stationary_law", printed_in_notes=(
         replace(quote, latex=quote.latex.replace("= -x", "= x")),))
     assert _verdicts(mutant, quoted_links(mutant))[("7.3.11", 0)]["verdict"] == "refuted"
+
+
+def test_expectations_under_a_bound_law_are_integrals() -> None:
+    """Mallat's 6.2.6–6.2.7 as printed: E_{x∼p}[…] and E_{x∼p_θ}[…] are integrals against the
+    densities the table binds to p and p_θ; the misprint log Z_θ (for ∇_θ log Z_θ) is refuted,
+    and the corrected display is proved; a law the table does not bind stays unevaluated."""
+    import sympy as sp
+
+    from derivations.latex import Notation
+    from derivations.latex import operators as ops
+    from derivations.run.quoted import _expectations
+
+    from dataclasses import replace
+
+    d = get("mallat.ebm_likelihood")
+    quote = next(q for q in d.printed_in_notes if q.label == "6.2.6")
+    for latex, verdict in ((quote.latex, "refuted"),
+                           (quote.latex.replace(r"+ \log Z_\theta", r"+ \nabla_\theta \log Z_\theta"),
+                            "proved")):
+        alone = replace(d, id=f"{verdict}.ebm_likelihood",
+                        printed_in_notes=(replace(quote, latex=latex),))
+        assert _verdicts(alone, quoted_links(alone))[("6.2.6", 0)]["verdict"] == verdict
+
+    x, s = sp.Symbol("x", real=True), sp.Symbol("s", positive=True)
+    u = sp.Dummy("u")
+    table = Notation({"x": x}, {"p": sp.Lambda(u, sp.exp(-u**2 / (2 * s**2)) / sp.sqrt(2 * sp.pi * s**2))},
+                     domains={"x": (0, sp.oo)})
+    bound = _expectations(ops.Expectation(x ** 2, ops.Distributed(x, sp.Symbol("p"))), table)
+    assert bound.limits == ((x, 0, sp.oo),) and sp.simplify(bound.doit() - s**2 / 2) == 0
+    free = ops.Expectation(x ** 2, ops.Distributed(x, sp.Symbol("q")))
+    assert _expectations(free, table) == free

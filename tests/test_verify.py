@@ -697,6 +697,26 @@ def test_nested_held_derivatives_are_evaluated_numerically() -> None:
     assert verify(outer, wrong).verdict == "refuted"
 
 
+def test_a_derivative_inside_an_integral_is_taken_of_the_integral() -> None:
+    """∫ p_θ(u) ∂_θ(θu²) du, p_θ = N(0, 1/(2θ)) depending on θ too (as in Mallat 6.2.7's model
+    average): the numeric half differentiates ∫ p_θ(u) θ'u² du in θ' at θ' = θ, for the held
+    form and for the reader's plain derivative; the value 1/(2θ) is proved, and two mutants (a
+    wrong factor, the derivative dropped) are refuted."""
+    from derivations.symbolic.held import held_derivative
+
+    theta = sp.Symbol("theta", positive=True)
+    u = sp.Symbol("u", real=True)
+    density = sp.exp(-theta * u ** 2) * sp.sqrt(theta / sp.pi)
+    for held in (held_derivative(theta * u ** 2, theta),              # Subs(∂_θ' θ'u², θ', θ)
+                 sp.Derivative(theta * u ** 2, theta, evaluate=False)):  # as the reader reads it
+        side = sp.Integral(density * held, (u, -sp.oo, sp.oo))
+        good = verify(side, 1 / (2 * theta))
+        assert good.verdict == "proved" and "sympy-evalf" in good.evidence["route"], good
+    assert verify(side, 1 / (3 * theta)).verdict == "refuted"
+    dropped = sp.Integral(density * theta * u ** 2, (u, -sp.oo, sp.oo))  # θu², not ∂_θ(θu²)
+    assert verify(dropped, 1 / (2 * theta)).verdict == "refuted"
+
+
 def _counted(value_at):
     """An evaluator returning ``value_at(dps)`` and recording each precision it is asked for."""
     asked = []

@@ -170,7 +170,7 @@ def _read_links(d: Derivation, notes) -> list[PrintedLink]:
             continue
         table = _table(d, q)
         eq = _read_quoted(ds, at, table)
-        out += _links_of(_as_sympy(d, eq, table.coordinate), q)
+        out += _links_of(_as_sympy(d, eq, table), q)
     return out
 
 
@@ -192,27 +192,57 @@ def _vector_norms(expr):
                         lambda e: sp.Trace(e.args[0].T * e.args[1]))
 
 
-def _as_sympy(d: Derivation, eq, coordinate=None):
+def _law_density(expr, table):
+    """The density the table binds to the law of ``E_{x∼p}[…]`` (``p`` a function of one
+    argument), else None."""
+    from ..latex.operators import Distributed, Expectation
+
+    if not (isinstance(expr, Expectation) and len(expr.args) == 2):
+        return None
+    spec = expr.args[1]
+    if not (isinstance(spec, Distributed) and len(spec.args) == 2
+            and all(isinstance(a, sp.Symbol) for a in spec.args)):
+        return None
+    found = table.lookup(spec.args[1].name)
+    return found[1] if found and found[0] == "function" else None
+
+
+def _expectations(expr, table):
+    """The notes' ``E_{x∼p}[f]`` as ``∫ f p(x) dx`` where the table binds the law ``p`` to a
+    density: over the table's domain of ``x`` (``Notation.domains``), else the real line."""
+    if table is None or not isinstance(expr, sp.Basic):
+        return expr
+
+    def integral(e):
+        x = e.args[1].args[0]
+        bounds = next((table.domains[k] for k, v in table.symbols.items()
+                       if v == x and k in table.domains), (-sp.oo, sp.oo))
+        return sp.Integral(e.args[0] * _law_density(e, table)(x), (x, *bounds))
+    return expr.replace(lambda e: _law_density(e, table) is not None, integral)
+
+
+def _as_sympy(d: Derivation, eq, table=None):
     """The reader's operators the verifier can give a meaning to, as SymPy: integrals against
     one of ``d``'s undefined prior densities as ``PriorIntegral`` (same meaning as
-    ``sympy.Integral``; evaluated the way the derivation's steps are), norms and inner products
-    of vectors (:func:`_vector_norms`), and ``∇``, ``∇·``, ``Δ`` in the table's one
-    ``coordinate`` (:func:`_in_coordinate`)."""
+    ``sympy.Integral``; evaluated the way the derivation's steps are), expectations under a law
+    the table binds to a density (:func:`_expectations`), norms and inner products of vectors
+    (:func:`_vector_norms`), and ``∇``, ``∇·``, ``Δ`` in the table's one coordinate
+    (:func:`_in_coordinate`)."""
     if eq.chain is None:
         return eq
     from ..symbolic.prior_integral import PriorIntegral
 
+    coordinate = None if table is None else table.coordinate
     priors = {f.function for f in d.functions}
-    if not priors:
-        return replace_terms(eq, lambda t: _in_coordinate(_vector_norms(t), coordinate))
 
     def convert(e):
-        if not isinstance(e, sp.Basic):
+        if not isinstance(e, sp.Basic) or not priors:
             return e
         return e.replace(lambda i: isinstance(i, sp.Integral)
                          and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
                          lambda i: PriorIntegral(i.function, *i.limits))
-    return replace_terms(eq, lambda t: _in_coordinate(_vector_norms(convert(t)), coordinate))
+    return replace_terms(eq, lambda t: _in_coordinate(
+        _vector_norms(convert(_expectations(t, table))), coordinate))
 
 
 def replace_terms(eq, how):

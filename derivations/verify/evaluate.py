@@ -274,10 +274,48 @@ def _scalar_derivative(e) -> bool:
         isinstance(e.variable_count[0][0], sp.Symbol) and not e.expr.has(sp.MatrixSymbol)
 
 
+def _held_in(e, point):
+    """``(body, variable, order, at)`` of a derivative ``∂_v body`` taken at a symbol ``at`` of
+    the point — ``Derivative(body, θ)`` or the held ``Subs(Derivative(body, v), v, θ)`` — else
+    None."""
+    if _scalar_derivative(e) and e.variables[0] in point:
+        (var, order), = e.variable_count
+        return e.expr, var, order, var
+    if isinstance(e, sp.Subs) and len(e.variables) == 1 and _scalar_derivative(e.expr) \
+            and e.expr.variables[0] == e.variables[0] and e.point[0] in point:
+        (var, order), = e.expr.variable_count
+        return e.expr.expr, var, order, e.point[0]
+    return None
+
+
+def _derivative_out_of_integral(e, point):
+    """``∫ c(x) ∂_θ h(x, θ) dx`` — one derivative at a parameter of the point, a factor of the
+    integrand — as ``∂_θ' ∫ c(x) h(x, θ') dx`` at θ' = θ (differentiation under the integral
+    sign, smooth integrable integrands), so that the derivative is taken numerically of an
+    integral that quadrature evaluates; anything else unchanged."""
+    if not (isinstance(e, sp.Integral) and len(e.limits) == 1 and len(e.limits[0]) == 3):
+        return e
+    found = [a for a in e.function.atoms(sp.Derivative, sp.Subs) if _held_in(a, point)]
+    if len(found) != 1:
+        return e
+    hole = sp.Dummy("derivative")
+    factor, rest = e.function.xreplace({found[0]: hole}).as_independent(hole, as_Add=False)
+    if rest != hole or factor.has(sp.Derivative, sp.Subs):
+        return e
+    body, var, order, at = _held_in(found[0], point)
+    fresh = sp.Dummy(var.name, **var.assumptions0)
+    inner = sp.Integral(factor * body.xreplace({var: fresh}), e.limits[0])
+    return sp.Subs(sp.Derivative(inner, (fresh, order)), fresh, at)
+
+
 def _numeric_derivatives(expr, point, prec):
     """Derivatives in one scalar variable, by mpmath's numerical differentiation of the
     evaluated function (never by SymPy's symbolic ``diff``: the numeric half stays independent).
-    ``Subs(Derivative(f(v), v), v, a)`` (a held derivative) is differentiated at ``a``."""
+    ``Subs(Derivative(f(v), v), v, a)`` (a held derivative) is differentiated at ``a``; a
+    derivative inside an integral is taken of the integral (:func:`_derivative_out_of_integral`).
+    """
+    expr = expr.replace(lambda e: isinstance(e, sp.Integral),
+                        lambda e: _derivative_out_of_integral(e, point))
     def at_subs(e):
         (v,), (a,) = e.variables, e.point
         if any(isinstance(s, sp.Symbol) and s not in point for s in as_expr(a).free_symbols):
@@ -303,6 +341,10 @@ def _diff_value(d, v, at, point, prec):
                               dps, strict=True)
         except PrecisionExhausted as exc:  # lost in cancellation (½ − erf(61)/2): no digits left
             raise Unevaluable(f"derivative: the function has no digits left near {x0}") from exc
+        if not isinstance(value, sp.MatrixBase) and value.free_symbols:
+            # the body depends on a variable bound outside it (an integration variable)
+            raise Unevaluable(f"derivative: the function keeps {sorted(map(str, value.free_symbols))} "
+                              f"near {x0}")
         if isinstance(value, sp.MatrixBase) or not (value.is_number and _evaluated(value)) or \
                 value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise Undefined(f"derivative: the function is undefined near {x0}: {value}")

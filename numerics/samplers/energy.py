@@ -64,3 +64,40 @@ def trial_free_energy_sample(rng: np.random.Generator, size: int, y: float, w: f
     np.square(z, out=z)
     z += info
     return z
+
+
+# Mallat 6.2.1 with U_θ(x) = θx⁴: Gaussian proposals y = θ^{1/4}x ~ N(0, k²), accepted with
+# probability e^{-(y² − c)²}, c = 1/(4k²) (≈ 80 % accepted at k = 0.7)
+_PROPOSAL_SD = 0.7
+_PROPOSAL_SHIFT = 1 / (4 * _PROPOSAL_SD ** 2)
+_ACCEPTED = 0.79
+
+
+def quartic_model_fourth_power(rng: np.random.Generator, size: int, theta: float,
+                               **_: object) -> np.ndarray:
+    """``x⁴`` for ``size`` draws of the model ``p_θ(x) ∝ e^{-θx⁴}`` (6.2.1), by rejection from
+    Gaussian proposals: ``x ~ N(0, k²θ^{-1/2})`` is kept when an independent ``e ~ Exp(1)``
+    exceeds ``θ(x² − c)²``, ``c = 1/(4k²θ^{1/2})`` — the log of e^{-θx⁴} over the proposal's
+    Gaussian factor, less its maximum — so only the unnormalised density is used.  ``x⁴`` is
+    ∇_θU_θ, whose model average is the contrastive term of 6.2.7.
+
+    >>> quartic_model_fourth_power(np.random.default_rng(0), 4, 1.0).shape
+    (4,)
+    """
+    theta = finite("theta", theta, positive=True)
+    n = count("size", size, 0)
+    out = np.empty(n)
+    filled = 0
+    while filled < n:
+        batch = int((n - filled) / _ACCEPTED * 1.05) + 16
+        y = rng.standard_normal(batch)
+        y *= _PROPOSAL_SD
+        np.square(y, out=y)                   # y², y = θ^{1/4} x
+        gap = y - _PROPOSAL_SHIFT
+        np.square(gap, out=gap)
+        kept = y[rng.standard_exponential(batch) > gap][: n - filled]
+        np.square(kept, out=kept)             # y⁴ = θ x⁴
+        out[filled:filled + kept.size] = kept
+        filled += kept.size
+    out /= theta
+    return out
