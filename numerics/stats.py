@@ -117,7 +117,11 @@ class _Controlled:
             return
         if self.shift is None:
             self.shift = a.mean(axis=1)
-        y = a - self.shift[:, None]
+        if a.flags.owndata and a.flags.writeable:  # the sampler's fresh chunk: shift in place
+            y = a
+            y -= self.shift[:, None]
+        else:
+            y = a - self.shift[:, None]
         s, g = y.sum(axis=1), y @ y.T
         if not (np.all(np.isfinite(s)) and np.all(np.isfinite(g))):
             raise ValueError("sampler returned non-finite values")

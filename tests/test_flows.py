@@ -44,17 +44,16 @@ def test_second_moment_matches_quadrature(a, b) -> None:
 
 @pytest.mark.parametrize("a, b", CASES)
 def test_controls_have_mean_zero_and_adjusted_mean_matches(a, b) -> None:
-    """Rows 1..9 are the Hermite polynomials of degree 1–3 in z (mean 0); the
+    """Rows 1..5 are the Hermite polynomials of degree 1–2 in z (mean 0); the
     regression-adjusted mean the claim uses is within Z of its (smaller) standard error."""
     x = flows.inverse_flow_second_moment(np.random.default_rng(2), N, a, b)
     z0, z1 = x[1], x[2]
-    hermite = (z0, z1, z0 ** 2 - 1, z0 * z1, z1 ** 2 - 1, z0 ** 3 - 3 * z0, (z0 ** 2 - 1) * z1,
-               z0 * (z1 ** 2 - 1), z1 ** 3 - 3 * z1)
+    hermite = (z0, z1, z0 ** 2 - 1, z0 * z1, z1 ** 2 - 1)
     np.testing.assert_allclose(x[1:], np.stack(hermite), rtol=1e-12, atol=1e-12)
     assert all(_within(row, 0.0) for row in x[1:])
     est = estimate(lambda g, size: flows.inverse_flow_second_moment(g, size, a, b), "mean", N,
                    np.random.default_rng(3))
-    assert est.controls == 9 and est.stderr < x[0].std() / math.sqrt(N) / 3
+    assert est.controls == 5 and est.stderr < x[0].std() / math.sqrt(N) / 1.5
     assert abs(est.estimate - _second_moment(a, b)) <= Z * est.stderr
 
 
@@ -78,7 +77,7 @@ def test_draws_are_the_inverse_layer_of_standard_normals(a, b) -> None:
 
 
 def test_samplers_are_reproducible_and_return_the_size_asked() -> None:
-    for f, shape in ((flows.inverse_flow_second_moment, (10, 1000)), (flows.flow_draws, (2, 1000))):
+    for f, shape in ((flows.inverse_flow_second_moment, (6, 1000)), (flows.flow_draws, (2, 1000))):
         u, v = (f(np.random.default_rng(7), 1000, 0.2, 0.5) for _ in range(2))
         assert u.shape == shape and np.array_equal(u, v)
         assert f(np.random.default_rng(7), 0, 0.2, 0.5).shape == shape[:-1] + (0,)
