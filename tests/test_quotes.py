@@ -221,3 +221,18 @@ def test_expectations_under_a_bound_law_are_integrals() -> None:
     assert bound.limits == ((x, 0, sp.oo),) and sp.simplify(bound.doit() - s**2 / 2) == 0
     free = ops.Expectation(x ** 2, ops.Distributed(x, sp.Symbol("q")))
     assert _expectations(free, table) == free
+
+
+def test_relative_entropy_of_bound_laws_is_its_integral() -> None:
+    """Mallat 6.2.4 as printed, ℓ(θ) = −E_p log p_θ = KL(p ‖ p_θ) + H[p], is proved link by
+    link; with the laws of the KL swapped (a mutant) the second link is refuted."""
+    from dataclasses import replace
+
+    d = get("mallat.ebm_likelihood")
+    quote = next(q for q in d.printed_in_notes if q.label == "6.2.4")
+    for latex, verdict in ((quote.latex, "proved"),
+                           (quote.latex.replace("KL(p || p_\\theta)", "KL(p_\\theta || p)"), "refuted")):
+        alone = replace(d, id=f"{verdict}.kl", printed_in_notes=(replace(quote, latex=latex),))
+        got = _verdicts(alone, quoted_links(alone))
+        assert got[("6.2.4", 0)]["verdict"] == "proved"
+        assert got[("6.2.4", 1)]["verdict"] == verdict

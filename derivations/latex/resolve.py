@@ -221,6 +221,15 @@ class Resolver(NameResolver, GroupResolver):
                                     obj)
         return self.apply_op(op, item, entry)
 
+    def _letters_kl(self, items: list, i: int) -> bool:
+        """``K L (…)``: the letters K and L, bare and unbound, right before parentheses."""
+        if i + 2 >= len(items):
+            return False
+        first, second, group = items[i], items[i + 1], call_group(items[i + 2])
+        return (all(isinstance(n, Name) and n.base == b and not n.scripts and n.word is None
+                    and self.notation.lookup(b) is None for n, b in ((first, "K"), (second, "L")))
+                and isinstance(group, Group) and group.kind == "(")
+
     @staticmethod
     def _op_text(item) -> str:
         return item.base if isinstance(item, Name) else "d/d…"
@@ -229,6 +238,11 @@ class Resolver(NameResolver, GroupResolver):
         out, i = [], 0
         while i < len(items):
             it, nxt = items[i], items[i + 1] if i + 1 < len(items) else None
+            if self._letters_kl(items, i):
+                # KL(p || q) typed as the two letters K, L before the parentheses
+                out.append(("op", "KL", it))
+                i += 2
+                continue
             if isinstance(it, Name):
                 kind, obj = self.name(it, nxt)
                 if kind == "function" and nxt is None:

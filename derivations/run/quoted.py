@@ -207,6 +207,12 @@ def _law_density(expr, table):
     return found[1] if found and found[0] == "function" else None
 
 
+def _domain_of(table, x) -> tuple:
+    """The table's domain of the variable ``x`` (``Notation.domains``), else the real line."""
+    return next((table.domains[k] for k, v in table.symbols.items()
+                 if v == x and k in table.domains), (-sp.oo, sp.oo))
+
+
 def _expectations(expr, table):
     """The notes' ``E_{x∼p}[f]`` as ``∫ f p(x) dx`` where the table binds the law ``p`` to a
     density: over the table's domain of ``x`` (``Notation.domains``), else the real line."""
@@ -215,17 +221,39 @@ def _expectations(expr, table):
 
     def integral(e):
         x = e.args[1].args[0]
-        bounds = next((table.domains[k] for k, v in table.symbols.items()
-                       if v == x and k in table.domains), (-sp.oo, sp.oo))
+        bounds = _domain_of(table, x)
         return sp.Integral(e.args[0] * _law_density(e, table)(x), (x, *bounds))
     return expr.replace(lambda e: _law_density(e, table) is not None, integral)
+
+
+def _relative_entropies(expr, table):
+    """The reader's ``KL(p, q)`` of two laws the table binds to densities, as
+    ``∫ p log(p/q) dx`` in the table's coordinate ``x`` (over its domain, else ℝ); without a
+    coordinate, or for other arguments, unchanged."""
+    from ..latex.operators import KL
+
+    x = None if table is None else table.coordinate
+    if x is None or not isinstance(expr, sp.Basic):
+        return expr
+
+    def density(law):
+        found = table.lookup(law.name) if isinstance(law, sp.Symbol) else None
+        return found[1] if found and found[0] == "function" else None
+
+    def integral(e):
+        p, q = (density(a)(x) for a in e.args)
+        bounds = _domain_of(table, x)
+        return sp.Integral(p * sp.log(p / q), (x, *bounds))
+    return expr.replace(lambda e: isinstance(e, KL) and len(e.args) == 2
+                        and all(density(a) is not None for a in e.args), integral)
 
 
 def _as_sympy(d: Derivation, eq, table=None):
     """The reader's operators the verifier can give a meaning to, as SymPy: integrals against
     one of ``d``'s undefined prior densities as ``PriorIntegral`` (same meaning as
     ``sympy.Integral``; evaluated the way the derivation's steps are), expectations under a law
-    the table binds to a density (:func:`_expectations`), norms and inner products of vectors
+    the table binds to a density (:func:`_expectations`), relative entropies of two such laws
+    (:func:`_relative_entropies`), norms and inner products of vectors
     (:func:`_vector_norms`), and ``∇``, ``∇·``, ``Δ`` in the table's one coordinate
     (:func:`_in_coordinate`)."""
     if eq.chain is None:
@@ -242,7 +270,7 @@ def _as_sympy(d: Derivation, eq, table=None):
                          and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
                          lambda i: PriorIntegral(i.function, *i.limits))
     return replace_terms(eq, lambda t: _in_coordinate(
-        _vector_norms(convert(_expectations(t, table))), coordinate))
+        _vector_norms(convert(_relative_entropies(_expectations(t, table), table))), coordinate))
 
 
 def replace_terms(eq, how):

@@ -55,6 +55,8 @@ CONSTRUCTS = [
     (r"\nabla_x f(x)", sp.Derivative(f(x), x)),
     (r"\mathbb{E}_{x \sim p}[f(x)]", op.Expectation(f(x), op.Distributed(x, sp.Symbol("p")))),
     (r"\mathbb{E}[x|y]", op.Expectation(x, op.Given(y))),
+    (r"KL(p || f)", op.KL(sp.Symbol("p"), sp.Symbol("f"))),       # the letters K L (Mallat 6.2.4)
+    (r"D_{KL}(p \| f)", op.KL(sp.Symbol("p"), sp.Symbol("f"))),
     (r"\mathbb{E}[x \mid y]", op.Expectation(x, op.Given(y))),
     (r"\mathcal{N}(x; m, s^2)", op.GaussianDensity(x, m, s ** 2)),
     (r"\mathcal{N}(m, s^2)", op.Gaussian(m, s ** 2)),
@@ -176,6 +178,14 @@ def test_e_is_eulers_number_unless_bound():
     e = sp.Symbol("e")
     assert parse_expr_latex("e^{x}", NOTATION) == sp.exp(x)
     assert parse_expr_latex("e^{x}", NOTATION.merge(Notation({"e": e}))) == e ** x
+
+
+def test_letters_k_l_are_kl_only_when_unbound_and_applied():
+    """K L(…) is the relative entropy unless the table binds K or L; K L alone is a product."""
+    k, l_ = sp.symbols("K L")
+    bound = NOTATION.merge(Notation({"K": k, "L": l_}))
+    assert parse_expr_latex(r"K L (x + y)", bound) == k * l_ * (x + y)
+    assert parse_expr_latex(r"K L", bound) == k * l_
 
 
 def test_function_or_product_is_decided_by_the_table():

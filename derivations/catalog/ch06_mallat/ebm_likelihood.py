@@ -76,6 +76,13 @@ _CLAIMS = (
 
 _U = sp.Lambda(_u, energy_fn.subs(X, _u))
 
+
+def _entropy(law):
+    """The notes' H[p]: the entropy −∫ p log p of the data law p (the only law it is applied to)."""
+    if law != sp.Symbol("p"):
+        raise ValueError(f"H[{law}]: the entropy is bound for the data law p only")
+    return -sp.Integral(data_density * sp.log(data_density), _line)
+
 DERIVATION = Derivation(
     id="mallat.ebm_likelihood",
     title="Energy-based model: likelihood as KL + entropy, and ∇ℓ = E_p[∇U] − E_{p_θ}[∇U]",
@@ -89,7 +96,8 @@ DERIVATION = Derivation(
         {r"\theta": THETA, "x": X, r"Z_\theta": partition_function},
         {"U": _U, r"U_\theta": _U, "p": sp.Lambda(_u, data_density.subs(X, _u)),
          r"p_\theta": sp.Lambda(_u, sp.exp(-_U(_u)) / partition_integral),
-         r"\Phi": sp.Lambda(_u, _u ** 4), r"\ell": sp.Lambda(_v, nll.subs(THETA, _v))})),
+         r"\Phi": sp.Lambda(_u, _u ** 4), r"\ell": sp.Lambda(_v, nll.subs(THETA, _v)),
+         "H": _entropy}, coordinate=X)),
     printed_in_notes=(
         Quote("6.2.1", line=601, latex=r"p_\theta(x) = \frac{e^{-U_\theta(x)}}{Z_\theta}",
               unchecked={0: "defines the model p_θ (and, after it, Z_θ = ∫ e^{-U_θ})"}),
@@ -97,9 +105,8 @@ DERIVATION = Derivation(
               unchecked={0: "defines the exponential family; the steps take Φ(x) = x⁴"}),
         Quote("6.2.4", line=619,
               latex=r"\ell(\theta) = -\mathbb{E}_{x \sim p} \log p_\theta(x) = KL(p || p_\theta) + H[p]",
-              unreadable="KL written as the two letters K L, and the entropy H[p] of a law: the "
-                         "reader reads KL(p ‖ q) only as \\mathrm{KL}, \\text{KL} or D_{KL}; the "
-                         "steps nll_closed_form and kl_entropy_split check both links"),
+              note="KL(p ‖ p_θ) and E_{x∼p} read as integrals against p = N(0, s²) and "
+                   "p_θ = e^{-θx⁴}/Z_θ, H[p] as the entropy −∫ p log p"),
         Quote("6.2.6", line=629,
               latex=r"\nabla_\theta \ell(\theta) = \mathbb{E}_{x \sim p} [\nabla_\theta U(x)] + \log Z_\theta",
               note="ℓ(θ) read as E_p[U_θ] + log Z_θ (6.2.4), U as U_θ = θx⁴, the data law p as "
