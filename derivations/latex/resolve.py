@@ -221,6 +221,18 @@ class Resolver(NameResolver, GroupResolver):
                                     obj)
         return self.apply_op(op, item, entry)
 
+    def _at_coordinate(self, nxt) -> bool:
+        """``(x)`` right after a name, x the table's one coordinate (``Notation.coordinate``)."""
+        x = self.notation.coordinate
+        group = call_group(nxt)
+        if x is None or not (isinstance(group, Group) and group.kind == "(" and not group.scripts
+                             and len(group.parts) == 1 and not group.separators):
+            return False
+        try:
+            return self.value(group.parts[0]) == x
+        except LatexError:
+            return False
+
     def _letters_kl(self, items: list, i: int) -> bool:
         """``K L (…)``: the letters K and L, bare and unbound, right before parentheses."""
         if i + 2 >= len(items):
@@ -256,6 +268,11 @@ class Resolver(NameResolver, GroupResolver):
                         raise self.fail(it, f"arguments after the function {it.key()}")
                     applied = self.apply(obj, nxt, it)
                     out.append(("value", self.scripts(applied, nxt.scripts, nxt), it))
+                    i += 2
+                    continue
+                if kind == "symbol" and self._at_coordinate(nxt):
+                    # p_t(x), σ²(x): a name bound to its value at the table's coordinate x
+                    out.append(("value", obj, it))
                     i += 2
                     continue
                 out.append((kind, obj, it))

@@ -184,6 +184,92 @@ def backward_gaussian_rel_bias(m: float, s: float, t_f: float, steps: int,
     return b - 1e-12, b + 1e-12
 
 
+# ------------------------------------------------- the α-family of reverse SDEs (Mallat 6.3.10–6.3.11)
+def _reverse_alpha_factors(m: float, s: float, alpha: float, T: float,
+                           steps: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per step ``k`` of the Euler–Maruyama chain of 6.3.11 (t_k = k h, h = T/steps, forward
+    time u_k = T - t_k), ``y_{k+1} = y_k + h F(y_k, t_k) + √(2αh) z_k`` with the drift
+    ``F = y + (1 + α)∇log q_t(y) = y - (1 + α)(y - m e^{-u})/Γ_u`` of Gaussian data N(m, s²),
+    ``Γ_u = s² e^{-2u} + 1 - e^{-2u}``: the gains ``1 + h(1 - (1 + α)/Γ_k)``, the shifts
+    ``h(1 + α) m e^{-u_k}/Γ_k`` and the noise variance ``2αh`` of one step."""
+    finite("m", m)
+    finite("s", s, positive=True)
+    alpha = finite("alpha", alpha, positive=True)
+    n = count("steps", steps, 1)
+    h = finite("T", T, positive=True) / n
+    u = float(T) - h * np.arange(n)
+    decay = np.exp(-u)
+    gamma = float(s) ** 2 * decay ** 2 - np.expm1(-2.0 * u)
+    gain = 1.0 + h * (1.0 - (1.0 + alpha) / gamma)
+    if not np.all(gain > 0):
+        raise ValueError(f"steps={steps!r}, expected a step h = T/steps small enough that every "
+                         "gain 1 + h(1 - (1 + alpha)/Γ_u) of the chain is positive")
+    return gain, (1.0 + alpha) * h * float(m) * decay / gamma, 2.0 * alpha * h
+
+
+def _reverse_alpha_start(m: float, s: float, T: float) -> tuple[float, float]:
+    """Mean and variance of the start y_0 ~ p_T = N(m e^{-T}, Γ_T) (6.3.7 at t = T)."""
+    decay = math.exp(-float(T))
+    return float(m) * decay, float(s) ** 2 * decay ** 2 - math.expm1(-2.0 * float(T))
+
+
+def reverse_alpha_moments(m: float, s: float, alpha: float, T: float, steps: int,
+                          **_: object) -> tuple[float, float]:
+    """Exact end mean and variance of :func:`reverse_alpha_square`'s chain: it is linear and
+    Gaussian, ``μ_{k+1} = g_k μ_k + c_k``, ``V_{k+1} = g_k² V_k + 2αh`` from p_T.
+
+    >>> mu, var = reverse_alpha_moments(0.5, 1.3, 1.0, 2.0, 4000)
+    >>> round(mu, 2), round(var, 2)
+    (0.5, 1.69)
+    """
+    gain, shift, noise = _reverse_alpha_factors(m, s, alpha, T, steps)
+    mu, var = _reverse_alpha_start(m, s, T)
+    for g, c in zip(gain.tolist(), shift.tolist()):
+        mu, var = g * mu + c, g * g * var + noise
+    return mu, var
+
+
+def reverse_alpha_square(rng: np.random.Generator, size: int, m: float, s: float, alpha: float,
+                         T: float, steps: int, **_: object) -> np.ndarray:
+    """The reverse-time SDE of 6.3.11, ``dy = [y + (1 + α)∇log q_t] dt + √(2α) dW``, with
+    q_t = p_{T-t} the exact OU law of Gaussian data N(m, s²) (κ = 1, σ² = 2), started at
+    ``y ~ p_T`` and run by Euler–Maruyama to t = T; the sample is ``(y - m)²`` (mean s² when
+    the reverse process recovers the data law, for every α).
+
+    >>> reverse_alpha_square(np.random.default_rng(0), 4, 0.5, 1.3, 2.0, 2.0, 40).shape
+    (4,)
+    """
+    gain, shift, noise = _reverse_alpha_factors(m, s, alpha, T, steps)
+    count("size", size, 0)
+    kick = math.sqrt(noise)
+    mu0, var0 = _reverse_alpha_start(m, s, T)
+    # y_k = μ_k + √(2αh) w_k, μ the chain's noiseless run and w_{k+1} = g_k w_k + z_k
+    mean = mu0
+    for g, c in zip(gain.tolist(), shift.tolist()):
+        mean = g * mean + c
+    w = rng.standard_normal(size)
+    w *= math.sqrt(var0) / kick
+    z = np.empty(size)
+    for g in gain.tolist():
+        rng.standard_normal(out=z)
+        w *= g
+        w += z
+    w *= kick
+    w += mean - float(m)
+    np.multiply(w, w, out=w)
+    return w
+
+
+def reverse_alpha_rel_bias(m: float, s: float, alpha: float, T: float, steps: int,
+                           **_: object) -> tuple[float, float]:
+    """Relative bias of :func:`reverse_alpha_square`'s mean against s²: (V + (μ - m)²)/s² - 1
+    from the exact recursion (:func:`reverse_alpha_moments`), padded by 1e-12 for rounding.
+    The start is exact (p_T), so it is the Euler–Maruyama step bias alone, O(h)."""
+    mu, var = reverse_alpha_moments(m, s, alpha, T, steps)
+    b = (var + (mu - float(m)) ** 2) / float(s) ** 2 - 1.0
+    return b - 1e-12, b + 1e-12
+
+
 # ------------------------------------------------- score matching against denoising (7.3.18)
 
 def denoising_loss_gap(rng: np.random.Generator, size: int, s: float, t: float, Delta_t: float,

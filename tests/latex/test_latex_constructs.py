@@ -180,6 +180,18 @@ def test_e_is_eulers_number_unless_bound():
     assert parse_expr_latex("e^{x}", NOTATION.merge(Notation({"e": e}))) == e ** x
 
 
+def test_a_bound_value_at_the_coordinate_is_that_value():
+    """With ``coordinate=x``, ``p_t(x)`` and ``σ^2(x)`` (Mallat 6.3.1) are the bound values at
+    x; ``p_t(y)`` stays a product, and so does ``p_t(x)`` without a coordinate."""
+    density, sig = sp.exp(-x ** 2), sp.Symbol("sigma", positive=True)
+    table = Notation({"x": x, "y": y, "p_t": density, r"\sigma": sig}, coordinate=x)
+    assert parse_expr_latex(r"p_t(x)", table) == density
+    assert parse_expr_latex(r"\sigma^2(x) p_t(x)", table) == sig ** 2 * density
+    assert parse_expr_latex(r"p_t(y)", table) == density * y
+    plain = Notation({"x": x, "p_t": density})
+    assert parse_expr_latex(r"p_t(x)", plain) == density * x
+
+
 def test_letters_k_l_are_kl_only_when_unbound_and_applied():
     """K L(…) is the relative entropy unless the table binds K or L; K L alone is a product."""
     k, l_ = sp.symbols("K L")

@@ -20,24 +20,24 @@ from .notation import CHAPTER
 X0, X1 = sp.symbols("x_0 x_1", real=True)      # x = (x₀, x₁) ∈ R^{d0} × R^{d1}
 Z0, Z1 = sp.symbols("z_0 z_1", real=True)      # z = (z₀, z₁), the Gaussian latent
 _Y0, _Y1 = sp.symbols("y_0 y_1", real=True)    # T's argument, bound in a held composition
-S = sp.Function("S_theta", real=True)          # the log-scale S_θ of 6.2.16
+LOG_SCALE = sp.Function("S_theta", real=True)          # the log-scale S_θ of 6.2.16
 SHIFT = sp.Function("t_theta", real=True)      # the shift t_θ of 6.2.16
 A = sp.Symbol("a", real=True)                  # the linear layer S(x₀) = a x₀ …
 B = sp.Symbol("b", real=True)                  # … t(x₀) = b x₀
 _I = sp.Symbol("i", integer=True, positive=True)
 
 
-def coupling(x0, x1, scale=S, shift=SHIFT):
+def coupling(x0, x1, scale=LOG_SCALE, shift=SHIFT):
     """T(x) = (x₀, e^{S(x₀)} ⊙ x₁ + t(x₀)) (6.2.16)."""
     return x0, sp.exp(scale(x0)) * x1 + shift(x0)
 
 
-def inverse_coupling(z0, z1, scale=S, shift=SHIFT):
+def inverse_coupling(z0, z1, scale=LOG_SCALE, shift=SHIFT):
     """T⁻¹(z) = (z₀, (z₁ − t(z₀)) ⊙ e^{−S(z₀)}) (6.2.17)."""
     return z0, (z1 - shift(z0)) * sp.exp(-scale(z0))
 
 
-def jacobian(x0, x1, scale=S, shift=SHIFT) -> sp.ImmutableMatrix:
+def jacobian(x0, x1, scale=LOG_SCALE, shift=SHIFT) -> sp.ImmutableMatrix:
     """𝒥_T(x) = ∂T_j/∂x_k with held derivatives (the verifier differentiates)."""
     return sp.ImmutableMatrix([[held_derivative(c, v) for v in (x0, x1)]
                                for c in coupling(x0, x1, scale, shift)])
@@ -78,16 +78,16 @@ _STEPS = (
     Step(_inverse_of_forward, X1,
          "T⁻¹ ∘ T = id: (e^{S(x₀)} ⊙ x₁ + t(x₀) − t(x₀)) ⊙ e^{−S(x₀)} = x₁", "6.2.17",
          id="coupling_left_inverse"),
-    Step(_det_jacobian, sp.exp(S(X0)),
+    Step(_det_jacobian, sp.exp(LOG_SCALE(X0)),
          "𝒥_T is block lower triangular, ∂T₀/∂x₁ = 0, with diagonal blocks I and "
          "diag(e^{S(x₀)}): its determinant is e^{S(x₀)}", "6.2.18", id="coupling_jacobian"),
-    Step(sp.log(sp.Abs(_det_jacobian)), S(X0),
+    Step(sp.log(sp.Abs(_det_jacobian)), LOG_SCALE(X0),
          "log|det 𝒥_T(x)| = Σ_{i=1}^{d₁} S_i(x₀), one term per coordinate of x₁ (d₁ = 1)",
          "6.2.18", id="log_det_jacobian"),
     Step(-sp.log(_data_density), -sp.log(_latent_at_T) - sp.log(sp.Abs(_det_jacobian)),
          "−log p_x(x) with p_x(x) = p_z(T(x)) det 𝒥_T(x) (6.2.14): the integrand of 6.2.15 "
          "(det 𝒥_T = e^{S(x₀)} > 0, so det = |det|)", "6.2.15", id="log_likelihood_split"),
-    Step(-sp.log(_data_density), -sp.log(_latent_at_T) - S(X0),
+    Step(-sp.log(_data_density), -sp.log(_latent_at_T) - LOG_SCALE(X0),
          "the integrand of 6.2.19: log|det 𝒥_T| = S(x₀) (6.2.18, the sum over the d₁ = 1 "
          "coordinates of x₁)", "6.2.19", id="coupling_log_likelihood"),
     Step(sp.Integral(X1 ** 2 * _linear_density, (X1, -sp.oo, sp.oo)), second_moment_given_x0,
@@ -134,7 +134,7 @@ def _p_z(z):
 
 
 def _p_x(x):
-    return _p_z(_T(x)) * sp.exp(S(x[0]))
+    return _p_z(_T(x)) * sp.exp(LOG_SCALE(x[0]))
 
 
 _SUM_NOTE = ("s_θ read as the S_θ of 6.2.16 and d as the dimension of x (here d₀ = d₁ = 1, "
@@ -151,14 +151,14 @@ DERIVATION = Derivation(
     definitions=("6.2.14", "6.2.16", "6.2.17"),
     steps=_STEPS,
     claims=_CLAIMS,
-    functions=(FunctionFamily(S, _smooth, _SMOOTH), FunctionFamily(SHIFT, _smooth, _SMOOTH)),
+    functions=(FunctionFamily(LOG_SCALE, _smooth, _SMOOTH), FunctionFamily(SHIFT, _smooth, _SMOOTH)),
     sizes={X0: Range(-10, 10, "the held ∂/∂x₁ of e^{S(x₀)} x₁ + t(x₀) is taken numerically: at "
                               "|x₀| ~ 10³ the instances' e^{S(x₀)} ~ 10^{-800} is lost against "
                               "t(x₀) at any working precision; |x₀| ≤ 10 keeps |S| ≤ 24")},
     notation=CHAPTER.merge(Notation(
         {"x": sp.Tuple(X0, X1), "z": sp.Tuple(Z0, Z1), "x_0": X0, "x_1": X1, "z_0": Z0,
          "z_1": Z1, "d": sp.Integer(2), r"\theta": sp.Symbol("theta", real=True), "i": _I},
-        {r"T_\theta": _T, r"T_\theta^{-1}": _T_inverse, r"S_\theta": S, r"s_\theta": S,
+        {r"T_\theta": _T, r"T_\theta^{-1}": _T_inverse, r"S_\theta": LOG_SCALE, r"s_\theta": LOG_SCALE,
          r"t_\theta": SHIFT, r"\mathcal{J}_T": _J, r"\mathcal{J}_{T_\theta}": _J,
          "p_z": _p_z, "p_x": _p_x, "p": sp.Function("p"),
          r"\ell": sp.Function("ell")})),
