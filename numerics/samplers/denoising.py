@@ -4,7 +4,8 @@ Observation model ``y = x + sigma z`` with ``z`` standard normal.  The denoisers
 posterior mean written through Tweedie's formula (6.3.16) ``E[x|y] = y + sigma² ∂_y log p_sigma(y)``
 for Gaussian-mixture priors (a Gaussian prior and the ±1 prior are special cases), and the
 Wiener filter ``H = (C + sigma² I)^{-1} C`` (6.4.1), in the canonical basis or coefficient-wise in
-the eigenbasis of ``C`` (6.4.6–6.4.9).
+the eigenbasis of ``C`` (6.4.6–6.4.9), and the oracle projection that keeps or kills each
+coefficient (6.4.10–6.4.11).
 
 Samplers follow the claim contract ``sampler(rng, size, **params) -> ndarray of shape (size,)``:
 one i.i.d. value per sample, randomness only from the ``numpy.random.Generator`` passed in.
@@ -17,16 +18,17 @@ True
 from __future__ import annotations
 
 import math
+import re
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 __all__ = [
     "binary_posterior_mean", "binary_tweedie_product", "eigenbasis_wiener_error",
     "gaussian_mixture_score", "gaussian_posterior_mean", "gaussian_tweedie_error",
-    "gaussian_tweedie_product", "noisy_mixture_score", "tweedie_denoiser", "wiener_error",
-    "wiener_filter", "wiener_gain",
+    "gaussian_tweedie_product", "noisy_mixture_score", "oracle_gains", "oracle_projection_error",
+    "tweedie_denoiser", "wiener_error", "wiener_filter", "wiener_gain",
 ]
 
 _SUBCHUNK = 1 << 14  # rows per internal block of the matrix samplers (bounded memory)
@@ -327,3 +329,77 @@ def eigenbasis_wiener_error(rng: np.random.Generator, size: int, *, U: Any, B: A
     signal = u * np.sqrt(beta)
     stacked = np.hstack(((denoise - np.eye(d)) @ signal, sigma * denoise))  # (d, 2d)
     return _squared_norms(rng, size, stacked)
+
+
+# ---------------------------------------------------------------- oracle projection (§6.4.10)
+
+_COEFFICIENT = re.compile(r"x([1-9][0-9]*)\Z")
+
+
+def _signal(coefficients: Mapping[str, Any]) -> np.ndarray:
+    """The coefficients ``x1, …, xd`` (``x_k = ⟨x, ψ_k⟩``) as an array, or a ValueError naming
+    the missing or invalid one."""
+    if not coefficients:
+        raise ValueError("no coefficients, expected x1, ..., xd (the signal's ⟨x, ψ_k⟩)")
+    index = {}
+    for name in coefficients:
+        m = _COEFFICIENT.match(name)
+        if m is None:
+            raise ValueError(f"{name}={coefficients[name]!r}, expected coefficients named "
+                             "x1, ..., xd and sigma")
+        index[int(m.group(1))] = name
+    d = len(index)
+    missing = [f"x{k}" for k in range(1, d + 1) if k not in index]
+    if missing:
+        raise ValueError(f"coefficients {sorted(coefficients)} lack {', '.join(missing)}, "
+                         f"expected x1, ..., x{d}")
+    signal = np.empty(d)
+    for k in range(1, d + 1):
+        value = coefficients[f"x{k}"]
+        try:
+            signal[k - 1] = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"x{k}={value!r}, expected a finite real number") from None
+        if not math.isfinite(signal[k - 1]):
+            raise ValueError(f"x{k}={value!r}, expected a finite real number")
+    return signal
+
+
+def oracle_gains(signal: Any, sigma: float) -> np.ndarray:
+    """The oracle's keep-or-kill gains (6.4.10): ``λ_k = 1`` where ``|x_k| >= sigma``, else 0.
+
+    >>> oracle_gains([2.0, -0.5, 1.0], 1.0).tolist()
+    [1.0, 0.0, 1.0]
+    """
+    sigma = _positive("sigma", sigma)
+    x = np.asarray(signal, dtype=np.float64)
+    if x.ndim != 1 or not np.all(np.isfinite(x)):
+        raise ValueError(f"signal={signal!r}, expected a finite vector of coefficients")
+    return (np.abs(x) >= sigma).astype(np.float64)
+
+
+def oracle_projection_error(rng: np.random.Generator, size: int, *, sigma: float,
+                            **coefficients: Any) -> np.ndarray:
+    """Samples of ``‖λ⊙y - x‖² = Σ_k (λ_k y_k - x_k)²`` for a fixed signal with coefficients
+    ``x1, …, xd`` (``x_k = ⟨x, ψ_k⟩``), observations ``y_k = x_k + sigma z_k`` and the oracle
+    gains ``λ_k = 1[|x_k| >= sigma]`` (6.4.10); their mean is ``Σ_k min(x_k², sigma²)`` (6.4.11).
+
+    Each coefficient's noise is drawn and the estimator applied as written, whether the
+    coefficient is kept or killed.
+    """
+    signal, sigma, size = _signal(coefficients), _positive("sigma", sigma), _size(size)
+    gains = oracle_gains(signal, sigma)
+    out = np.zeros(size)
+    buf = np.empty(min(_SUBCHUNK, size))
+    for start in range(0, size, _SUBCHUNK):
+        n = min(_SUBCHUNK, size - start)
+        total, y = out[start:start + n], buf[:n]
+        for x_k, gain in zip(signal.tolist(), gains.tolist()):
+            rng.standard_normal(out=y)
+            y *= sigma
+            y += x_k           # y_k = x_k + σ z_k
+            y *= gain          # λ_k y_k
+            y -= x_k
+            y *= y
+            total += y
+    return out
