@@ -131,8 +131,6 @@ DERIVATION = Derivation(
         "1.2.2": "network version of 1.2.1: a model definition, nothing derived",
         "1.2.3": "change of variables x = (1 + σ)/2: a definition",
         "1.2.5": "Rad(p) law: a definition",
-        "1.2.8": "Lyapunov decrease ΔL <= 0 under sequential dynamics, for any symmetric J "
-                 "with J_ii >= 0: stated without derivation; not encoded",
         "1.2.13": "projector rule: sgn(λ ξ) = ξ for λ > 0 is immediate, nothing to check",
         "1.2.14": "stability condition ξ_i^1 φ_i(ξ^1) > 0: a definition, studied via 1.3.4",
     },
