@@ -130,6 +130,12 @@ _CLAIMS = (
                          ({**_CASES[0], "x2": float("nan")}, "x2=nan"))),
 )
 
+# 6.4.12 as printed: two coefficients above σ, two below (each min(x_k², σ²) decided)
+_KEPT_BY = sp.symbols("delta1:3", nonnegative=True)
+_KILLED_BY = sp.symbols("eta1:3", positive=True)
+_TWO_KEPT = {SIGNAL[0]: SIGMA * sp.sqrt(1 + _KEPT_BY[0]), SIGNAL[1]: -SIGMA * sp.sqrt(1 + _KEPT_BY[1]),
+             SIGNAL[2]: SIGMA / sp.sqrt(1 + _KILLED_BY[0]), SIGNAL[3]: -SIGMA / sp.sqrt(1 + _KILLED_BY[1])}
+
 # ⟨x, ψ_k⟩ in the notes: x the 4-vector of SIGNAL, ψ_k the k-th unit vector
 _coefficient_k = sum(x * sp.KroneckerDelta(INDEX, j) for j, x in enumerate(SIGNAL, 1))
 _NOTATION = CHAPTER.merge(Notation(
@@ -150,8 +156,13 @@ _QUOTES = (
           note="λ_k read as the oracle gain of 6.4.10 and ε² as the oracle projection error "
                "Σ_k min(|⟨x, ψ_k⟩|², σ²), on a signal of d = 4 coefficients"),
     Quote("6.4.12", line=921, latex=r"\epsilon_m \leq \epsilon^2 \leq 2\epsilon_m",
+          notation=Notation({r"\epsilon": sp.sqrt(sum(sp.Min(v ** 2, SIGMA ** 2)
+                                                         for v in _TWO_KEPT.values())),
+                             r"\epsilon_m": wiener_error.subs(_TWO_KEPT)}),
           note="ε_m read as the Wiener (oracle attenuation) error Σ_k σ²|⟨x,ψ_k⟩|²/(|⟨x,ψ_k⟩|² "
-               "+ σ²) of 6.4.9, ε² as 6.4.11's, on a signal of d = 4 coefficients"),
+               "+ σ²) of 6.4.9, ε² as 6.4.11's, on a signal of d = 4 coefficients, two of them "
+               "kept (|x_k|² = σ²(1 + δ_k)) and two killed (|x_k|² = σ²/(1 + η_k)), so that each "
+               "min is decided"),
     Quote("6.4.16", line=943,
           latex=r"\epsilon_m \sim \epsilon_b = \sum_k \min(|\langle x, \psi_k \rangle|^2, \sigma^2)",
           unchecked={1: "defines ε_b"}),
