@@ -787,3 +787,20 @@ def test_a_sum_lost_inside_a_side_is_cancellation_not_a_settled_value() -> None:
     with mpmath.workdps(30):  # a false twin (A + 1 in place of −1 + A) is still refuted
         wrong = Lambdified(_two_state_gradient() + sp.exp(-2 * x), [x])
         assert settle(wrong, Lambdified(sp.S.Zero, [x]), {x: sp.Integer(3)}, "=", 1e-20).kind == "disagree"
+
+
+def test_a_shared_gaussian_factor_is_taken_out_before_cancelling() -> None:
+    """∂_t N(x; m e^{-t}, Γ_t) against the Fokker–Planck right side (Mallat 6.3.7): the cheap
+    stage reaches zero by taking out exp(−(x − μ)²/2Γ), written with (μ − x)² on one side and
+    (x − μ)² on the other; a sign mutant of the drift stays non-zero."""
+    from derivations.symbolic.held import held_derivative
+    from derivations.verify.symbolic import _doit, _without_exponential
+
+    t, s, m = sp.Symbol("t", positive=True), sp.Symbol("s", positive=True), sp.Symbol("m", real=True)
+    gamma = s**2 * sp.exp(-2 * t) + 1 - sp.exp(-2 * t)
+    p = sp.exp(-(x - m * sp.exp(-t))**2 / (2 * gamma)) / sp.sqrt(2 * sp.pi * gamma)
+    q = sp.exp(-(m * sp.exp(-t) - x)**2 / (2 * gamma)) / sp.sqrt(2 * sp.pi * gamma)
+    for drift, zero in ((x, True), (-x, False)):
+        diff = held_derivative(p, t) - held_derivative(drift * q, x) - held_derivative(q, x, 2)
+        assert (_without_exponential(_doit(diff)) == 0) is zero
+    assert _without_exponential(x + 1) == x + 1  # nothing to take out
