@@ -142,6 +142,24 @@ def _backward_moments(gain: np.ndarray, shift: np.ndarray, h: float) -> tuple[fl
     return mu, var
 
 
+def _chain_end_square(rng: np.random.Generator, size: int, gain: np.ndarray, start_sd: float,
+                      kick: float, end_mean: float, m: float) -> np.ndarray:
+    """``(y − m)²`` at the end of the linear Gaussian chain y_{k+1} = g_k y_k + c_k + kick·z_k
+    started from N(μ_0, start_sd²): y_k = μ_k + kick·w_k exactly, with μ the chain's noiseless
+    run (ending at ``end_mean``) and w_{k+1} = g_k w_k + z_k — two array operations per step."""
+    w = rng.standard_normal(size)
+    w *= start_sd / kick
+    z = np.empty(size)
+    for g in gain.tolist():
+        rng.standard_normal(out=z)
+        w *= g
+        w += z
+    w *= kick
+    w += end_mean - float(m)
+    np.multiply(w, w, out=w)
+    return w
+
+
 def backward_gaussian_square(rng: np.random.Generator, size: int, m: float, s: float,
                              t_f: float, steps: int, **_: object) -> np.ndarray:
     """The generative run of 7.3.6–7.3.9: white noise ``y ~ N(0, 1)`` at t = t_f (7.3.9) driven
@@ -158,17 +176,7 @@ def backward_gaussian_square(rng: np.random.Generator, size: int, m: float, s: f
     # y_k = μ_k + √(2h) w_k exactly, with μ the chain's noiseless run (μ_{k+1} = g_k μ_k + c_k)
     # and w_{k+1} = g_k w_k + z_k: two array operations per step instead of four
     mean = _backward_moments(gain, shift, kick * kick / 2.0)[0]
-    w = rng.standard_normal(size)
-    w *= 1.0 / kick
-    z = np.empty(size)
-    for g in gain.tolist():
-        rng.standard_normal(out=z)
-        w *= g
-        w += z
-    w *= kick
-    w += mean - float(m)
-    np.multiply(w, w, out=w)
-    return w
+    return _chain_end_square(rng, size, gain, 1.0, kick, mean, m)
 
 
 def backward_gaussian_rel_bias(m: float, s: float, t_f: float, steps: int,
@@ -247,17 +255,7 @@ def reverse_alpha_square(rng: np.random.Generator, size: int, m: float, s: float
     mean = mu0
     for g, c in zip(gain.tolist(), shift.tolist()):
         mean = g * mean + c
-    w = rng.standard_normal(size)
-    w *= math.sqrt(var0) / kick
-    z = np.empty(size)
-    for g in gain.tolist():
-        rng.standard_normal(out=z)
-        w *= g
-        w += z
-    w *= kick
-    w += mean - float(m)
-    np.multiply(w, w, out=w)
-    return w
+    return _chain_end_square(rng, size, gain, math.sqrt(var0), kick, mean, m)
 
 
 def reverse_alpha_rel_bias(m: float, s: float, alpha: float, T: float, steps: int,
