@@ -192,6 +192,13 @@ def _vector_norms(expr):
                         lambda e: sp.Trace(e.args[0].T * e.args[1]))
 
 
+def _bound_density(table, law):
+    """The function the table binds to a law the reader left as a bare name (``x ∼ p``,
+    ``KL(p ‖ q)``), else None."""
+    found = table.lookup(law.name) if isinstance(law, sp.Symbol) else None
+    return found[1] if found and found[0] == "function" else None
+
+
 def _law_density(expr, table):
     """The density the table binds to the law of ``E_{x∼p}[…]`` (``p`` a function of one
     argument), else None."""
@@ -201,10 +208,9 @@ def _law_density(expr, table):
         return None
     spec = expr.args[1]
     if not (isinstance(spec, Distributed) and len(spec.args) == 2
-            and all(isinstance(a, sp.Symbol) for a in spec.args)):
+            and isinstance(spec.args[0], sp.Symbol)):
         return None
-    found = table.lookup(spec.args[1].name)
-    return found[1] if found and found[0] == "function" else None
+    return _bound_density(table, spec.args[1])
 
 
 def _domain_of(table, x) -> tuple:
@@ -236,16 +242,12 @@ def _relative_entropies(expr, table):
     if x is None or not isinstance(expr, sp.Basic):
         return expr
 
-    def density(law):
-        found = table.lookup(law.name) if isinstance(law, sp.Symbol) else None
-        return found[1] if found and found[0] == "function" else None
-
     def integral(e):
-        p, q = (density(a)(x) for a in e.args)
+        p, q = (_bound_density(table, a)(x) for a in e.args)
         bounds = _domain_of(table, x)
         return sp.Integral(p * sp.log(p / q), (x, *bounds))
     return expr.replace(lambda e: isinstance(e, KL) and len(e.args) == 2
-                        and all(density(a) is not None for a in e.args), integral)
+                        and all(_bound_density(table, a) is not None for a in e.args), integral)
 
 
 def _as_sympy(d: Derivation, eq, table=None):
