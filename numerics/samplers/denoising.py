@@ -24,6 +24,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..checks import finite
+
 __all__ = [
     "binary_posterior_mean", "binary_tweedie_product", "eigenbasis_wiener_error",
     "gaussian_mixture_score", "gaussian_posterior_mean", "gaussian_tweedie_error",
@@ -353,16 +355,7 @@ def _signal(coefficients: Mapping[str, Any]) -> np.ndarray:
     if missing:
         raise ValueError(f"coefficients {sorted(coefficients)} lack {', '.join(missing)}, "
                          f"expected x1, ..., x{d}")
-    signal = np.empty(d)
-    for k in range(1, d + 1):
-        value = coefficients[f"x{k}"]
-        try:
-            signal[k - 1] = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"x{k}={value!r}, expected a finite real number") from None
-        if not math.isfinite(signal[k - 1]):
-            raise ValueError(f"x{k}={value!r}, expected a finite real number")
-    return signal
+    return np.array([finite(f"x{k}", coefficients[f"x{k}"]) for k in range(1, d + 1)])
 
 
 def oracle_gains(signal: Any, sigma: float) -> np.ndarray:
