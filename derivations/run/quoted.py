@@ -222,7 +222,7 @@ def _domain_of(table, x) -> tuple:
 def _expectations(expr, table):
     """The notes' ``E_{x∼p}[f]`` as ``∫ f p(x) dx`` where the table binds the law ``p`` to a
     density: over the table's domain of ``x`` (``Notation.domains``), else the real line."""
-    if table is None or not isinstance(expr, sp.Basic):
+    if not isinstance(expr, sp.Basic):
         return expr
 
     def integral(e):
@@ -238,7 +238,7 @@ def _relative_entropies(expr, table):
     coordinate, or for other arguments, unchanged."""
     from ..latex.operators import KL
 
-    x = None if table is None else table.coordinate
+    x = table.coordinate
     if x is None or not isinstance(expr, sp.Basic):
         return expr
 
@@ -250,7 +250,7 @@ def _relative_entropies(expr, table):
                         and all(_bound_density(table, a) is not None for a in e.args), integral)
 
 
-def _as_sympy(d: Derivation, eq, table=None):
+def _as_sympy(d: Derivation, eq, table):
     """The reader's operators the verifier can give a meaning to, as SymPy: integrals against
     one of ``d``'s undefined prior densities as ``PriorIntegral`` (same meaning as
     ``sympy.Integral``; evaluated the way the derivation's steps are), expectations under a law
@@ -262,7 +262,6 @@ def _as_sympy(d: Derivation, eq, table=None):
         return eq
     from ..symbolic.prior_integral import PriorIntegral
 
-    coordinate = None if table is None else table.coordinate
     priors = {f.function for f in d.functions}
 
     def convert(e):
@@ -272,7 +271,7 @@ def _as_sympy(d: Derivation, eq, table=None):
                          and any(f.func in priors for f in i.atoms(sp.core.function.AppliedUndef)),
                          lambda i: PriorIntegral(i.function, *i.limits))
     return replace_terms(eq, lambda t: _in_coordinate(
-        _vector_norms(convert(_relative_entropies(_expectations(t, table), table))), coordinate))
+        _vector_norms(convert(_relative_entropies(_expectations(t, table), table))), table.coordinate))
 
 
 def replace_terms(eq, how):
